@@ -1,0 +1,25 @@
+// Bundles src/main.ts into one executable ESM file. Provider SDKs stay in the
+// bundle but are split into lazily imported chunks so startup only pays for
+// the provider actually used.
+import { build } from 'esbuild';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
+
+rmSync('dist', { recursive: true, force: true });
+await build({
+  entryPoints: { nanocode: 'src/bin.ts', index: 'src/index.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  minify: true,
+  sourcemap: false,
+  legalComments: 'none',
+  chunkNames: 'chunks/[name]-[hash]',
+  // Some dependencies still call require() for node builtins.
+  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  define: { NANOCODE_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
+  logLevel: 'warning',
+});
+chmodSync('dist/nanocode.js', 0o755);

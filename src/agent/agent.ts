@@ -1,0 +1,83 @@
+// An Agent is one conversation with one model and a toolset. Every frontend
+// (headless, JSON, REPL, library) drives this same class.
+import type { LanguageModelV4 } from '@ai-sdk/provider';
+import { ConfigError, chooseModel, missingKeyMessage, type ModelChoice, requestedModel } from '../config/providers.ts';
+import { modelInfo, type ModelInfo } from '../model/catalog.ts';
+import { probeLocalServers } from '../model/probe.ts';
+import { createModel } from '../model/resolve.ts';
+import type { AgentEvent } from '../protocol/events.ts';
+import type { Message } from '../protocol/messages.ts';
+import type { Tool } from '../protocol/tool.ts';
+import { gitContext } from './git-context.ts';
+import { runLoop } from './loop.ts';
+import { buildSystemPrompt } from './system-prompt.ts';
+import { selectTools } from './toolset.ts';
+
+export interface AgentOptions {
+  /** A model id, or provider/model. Default: detected from the environment. */
+  model?: string;
+  cwd?: string;
+  /** Tool names from the built-in suite, or Tool objects. Default: all built-ins. */
+  tools?: string[] | Tool[];
+  systemPrompt?: string;
+  appendSystemPrompt?: string;
+  maxTurns?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Add git status to the first prompt (default true). */
+  gitContext?: boolean;
+}
+
+export class Agent {
+  readonly messages: Message[] = [];
+  private controller = new AbortController();
+  private gitPending: Promise<string | undefined> | undefined;
+
+  private constructor(
+    readonly choice: ModelChoice,
+    private readonly model: LanguageModelV4,
+    readonly info: ModelInfo,
+    readonly tools: Tool[],
+    readonly system: string,
+    readonly cwd: string,
+    readonly maxTurns: number,
+    useGit: boolean,
+  ) {
+    // Started now so it overlaps with the first request's preparation.
+    this.gitPending = useGit ? gitContext(cwd) : undefined;
+  }
+
+  /** Throws ConfigError when no provider is configured and no local server answers. */
+  static async create(opts: AgentOptions = {}): Promise<Agent> {
+    const env = opts.env ?? process.env;
+    const cwd = opts.cwd ?? process.cwd();
+    const choice =
+      chooseModel(opts.model, env) ?? (await probeLocalServers(requestedModel(opts.model, env))) ?? fail(missingKeyMessage());
+    const tools = opts.tools?.length && typeof opts.tools[0] !== 'string' ? (opts.tools as Tool[]) : selectTools(opts.tools as string[] | undefined);
+    const system = buildSystemPrompt({ cwd, tools, override: opts.systemPrompt, append: opts.appendSystemPrompt });
+    const model = await createModel(choice);
+    return new Agent(choice, model, modelInfo(choice.model, env), tools, system, cwd, opts.maxTurns ?? 40, opts.gitContext ?? true);
+  }
+
+  /** Sends a user message and runs the loop; yields every event until `done`. */
+  async *prompt(text: string): AsyncGenerator<AgentEvent> {
+    if (this.controller.signal.aborted) this.controller = new AbortController();
+    const git = await this.gitPending;
+    this.gitPending = undefined;
+    const message: Message = { role: 'user', content: git ? `${text}\n\n${git}` : text };
+    this.messages.push(message);
+    yield { type: 'message', message };
+    yield* runLoop(
+      { model: this.model, modelInfo: this.info, system: this.system, tools: this.tools, cwd: this.cwd, maxTurns: this.maxTurns, signal: this.controller.signal },
+      this.messages,
+    );
+  }
+
+  /** Cancels the current request and every running tool. */
+  abort(): void {
+    this.controller.abort();
+  }
+}
+
+function fail(message: string): never {
+  throw new ConfigError(message);
+}

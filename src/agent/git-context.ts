@@ -1,0 +1,27 @@
+// A snapshot of the repository state for the first user message, so the
+// model starts knowing what is modified.
+import { execFile } from 'node:child_process';
+
+const MAX_CHARS = 2000;
+
+function git(cwd: string, args: string[]): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile('git', args, { cwd, timeout: 3000, maxBuffer: 1 << 20 }, (err, stdout) => resolve(err ? undefined : stdout));
+  });
+}
+
+function clip(text: string): string {
+  return text.length > MAX_CHARS ? `${text.slice(0, MAX_CHARS)}\n[... ${text.length - MAX_CHARS} more characters]` : text;
+}
+
+/** Undefined outside a git repository. */
+export async function gitContext(cwd: string): Promise<string | undefined> {
+  const [status, diff] = await Promise.all([git(cwd, ['status', '--short']), git(cwd, ['diff', '--stat', 'HEAD'])]);
+  if (status === undefined) return undefined;
+  return [
+    '<git>',
+    `$ git status --short\n${clip(status.trimEnd()) || '(clean)'}`,
+    ...(diff?.trim() ? [`$ git diff --stat HEAD\n${clip(diff.trimEnd())}`] : []),
+    '</git>',
+  ].join('\n');
+}

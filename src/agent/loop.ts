@@ -1,0 +1,69 @@
+// The agent loop: the heart of nanocode.
+//
+//   ask the model ─▶ stream its answer ─▶ any tool calls? ─no─▶ done
+//         ▲                                      │ yes
+//         └──────── append the results ◀── run the tools
+//
+// Everything that happens is yielded as an AgentEvent; the loop itself prints
+// nothing and knows nothing about terminals, sessions or HTTP.
+import type { LanguageModelV4 } from '@ai-sdk/provider';
+import { costOf, type ModelInfo } from '../model/catalog.ts';
+import { streamStep, type StepResult } from '../model/stream.ts';
+import type { AgentEvent, StopReason } from '../protocol/events.ts';
+import { addUsage, emptyUsage, type Message, textOf, toolCallsOf } from '../protocol/messages.ts';
+import type { Tool } from '../protocol/tool.ts';
+import { runTools } from './run-tools.ts';
+
+export interface LoopConfig {
+  model: LanguageModelV4;
+  modelInfo: ModelInfo;
+  system: string;
+  tools: Tool[];
+  cwd: string;
+  maxTurns: number;
+  signal: AbortSignal;
+}
+
+/** Runs until the model stops calling tools, `maxTurns` is reached, or the signal aborts. */
+export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGenerator<AgentEvent> {
+  let usage = emptyUsage();
+  let turn = 0;
+  let text = '';
+  const done = (reason: StopReason): AgentEvent => ({ type: 'done', reason, text, turns: turn, usage, cost: costOf(usage, cfg.modelInfo) });
+  const append = (message: Message): AgentEvent => {
+    messages.push(message);
+    return { type: 'message', message };
+  };
+
+  for (;;) {
+    if (cfg.signal.aborted) return yield done('aborted');
+    if (turn >= cfg.maxTurns) {
+      yield { type: 'error', message: `Stopped: reached the limit of ${cfg.maxTurns} turns (--max-turns).` };
+      return yield done('max_turns');
+    }
+    turn++;
+    yield { type: 'turn_start', turn };
+
+    // 1. Ask the model; deltas and retries stream out as they happen.
+    let step: StepResult;
+    try {
+      step = yield* streamStep({ model: cfg.model, system: cfg.system, messages, tools: cfg.tools, signal: cfg.signal });
+    } catch (err) {
+      if (cfg.signal.aborted) return yield done('aborted');
+      yield { type: 'error', message: (err as Error).message };
+      return yield done('error');
+    }
+    yield append(step.message);
+    usage = addUsage(usage, step.usage);
+    yield { type: 'usage', usage: step.usage, total: usage, cost: costOf(usage, cfg.modelInfo) };
+    text = textOf(step.message);
+
+    // 2. No tool calls: the model has answered.
+    const calls = toolCallsOf(step.message);
+    if (calls.length === 0) return yield done('stop');
+
+    // 3. Run the tools and hand their results back on the next turn.
+    const results = yield* runTools(calls, { tools: cfg.tools, cwd: cfg.cwd, signal: cfg.signal, badArgs: step.badArgs });
+    for (const result of results) yield append(result);
+  }
+}

@@ -1,0 +1,17 @@
+// The tools a run gets: the built-in suite, narrowed by --tools.
+import type { Tool } from '../protocol/tool.ts';
+import { bashTool } from '../tools/bash.ts';
+import { readTool } from '../tools/read.ts';
+import { writeTool } from '../tools/write.ts';
+
+export const BUILTIN_TOOLS: Tool[] = [readTool, writeTool, bashTool] as Tool[];
+
+/** `names` is a list from --tools: undefined means all, [] means none. */
+export function selectTools(names?: string[]): Tool[] {
+  if (!names) return BUILTIN_TOOLS;
+  const unknown = names.filter((n) => !BUILTIN_TOOLS.some((t) => t.name === n));
+  if (unknown.length) {
+    throw new Error(`Unknown tool${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}. Available: ${BUILTIN_TOOLS.map((t) => t.name).join(', ')}.`);
+  }
+  return BUILTIN_TOOLS.filter((t) => names.includes(t.name));
+}

@@ -1,0 +1,91 @@
+// Command-line flags.
+import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+export const USAGE = `nanocode: a coding agent for your terminal
+
+Usage:
+  nanocode "task"              run the task to completion, print the answer
+  nanocode -p "task"           the same (print mode)
+  echo '{"prompt":"task","cwd":"dir"}' | nanocode
+                               the task from stdin, as JSON or plain text
+
+Options:
+  -m, --model <id>             model id or provider/model (anthropic/claude-sonnet-4-6)
+      --max-turns <n>          stop after n model turns (default 40)
+      --cwd <dir>              working directory (default: current)
+      --mode <text|json>       json: every event as a JSON line on stdout
+  -q, --quiet                  no progress or retry notices on stderr
+      --system-prompt <s>      replace the system prompt (text, or a file path)
+      --append-system-prompt <s>  add to the system prompt (text, or a file path)
+      --tools <list|none>      comma-separated tools to enable (default: all)
+  -h, --help                   show this help
+  -v, --version                show the version
+
+Exit codes: 0 done, 1 failed (provider error, max turns), 2 usage or configuration error, 130 interrupted.`;
+
+export interface Args {
+  prompt?: string;
+  model?: string;
+  maxTurns: number;
+  cwd?: string;
+  mode: 'text' | 'json';
+  quiet: boolean;
+  systemPrompt?: string;
+  appendSystemPrompt?: string;
+  tools?: string[];
+  help: boolean;
+  version: boolean;
+}
+
+export class UsageError extends Error {}
+
+export function parseCliArgs(argv: string[]): Args {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        print: { type: 'string', short: 'p' },
+        model: { type: 'string', short: 'm' },
+        'max-turns': { type: 'string' },
+        cwd: { type: 'string' },
+        mode: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+        'system-prompt': { type: 'string' },
+        'append-system-prompt': { type: 'string' },
+        tools: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const v = parsed.values;
+  const maxTurns = v['max-turns'] === undefined ? 40 : Number(v['max-turns']);
+  if (!Number.isInteger(maxTurns) || maxTurns < 1) throw new UsageError(`--max-turns takes a positive whole number, not "${v['max-turns']}"`);
+  const mode = v.mode ?? 'text';
+  if (mode !== 'text' && mode !== 'json') throw new UsageError(`--mode is text or json, not "${mode}"`);
+  const prompt = [v.print, ...parsed.positionals].filter((s) => s !== undefined).join(' ') || undefined;
+  return {
+    prompt,
+    model: v.model,
+    maxTurns,
+    cwd: v.cwd,
+    mode,
+    quiet: !!v.quiet,
+    systemPrompt: textOrFile(v['system-prompt']),
+    appendSystemPrompt: textOrFile(v['append-system-prompt']),
+    tools: v.tools === undefined ? undefined : v.tools === 'none' ? [] : v.tools.split(',').map((s) => s.trim()).filter(Boolean),
+    help: !!v.help,
+    version: !!v.version,
+  };
+}
+
+/** A flag value that names an existing file means the file's content. */
+function textOrFile(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return existsSync(value) ? readFileSync(value, 'utf8') : value;
+}

@@ -1,0 +1,87 @@
+// The nanocode command: flags, stdin, configuration, then a frontend.
+import { resolve } from 'node:path';
+import { Agent } from './agent/agent.ts';
+import { type Args, parseCliArgs, USAGE, UsageError } from './args.ts';
+import { loadDotenv } from './config/dotenv.ts';
+import { ConfigError } from './config/providers.ts';
+import { runHeadless } from './ui/headless.ts';
+
+declare const NANOCODE_VERSION: string;
+
+async function readStdin(): Promise<{ prompt?: string; cwd?: string }> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text.startsWith('{')) {
+    try {
+      const json = JSON.parse(text) as { prompt?: unknown; cwd?: unknown };
+      if (typeof json.prompt === 'string') return { prompt: json.prompt, cwd: typeof json.cwd === 'string' ? json.cwd : undefined };
+    } catch {
+      // not JSON after all: the text is the task
+    }
+  }
+  return { prompt: text || undefined };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args: Args;
+  try {
+    args = parseCliArgs(argv);
+  } catch (err) {
+    process.stderr.write(`nanocode: ${(err as Error).message}\nTry nanocode --help.\n`);
+    return 2;
+  }
+  if (args.help) return void process.stdout.write(`${USAGE}\n`), 0;
+  if (args.version) return void process.stdout.write(`${NANOCODE_VERSION}\n`), 0;
+
+  let { prompt, cwd } = args;
+  if (!prompt && !process.stdin.isTTY) ({ prompt, cwd = cwd } = { ...(await readStdin()), cwd: cwd ?? undefined } as typeof args);
+  if (!prompt) {
+    process.stderr.write(`nanocode: no task given.\n\n${USAGE}\n`);
+    return 2;
+  }
+  cwd = resolve(cwd ?? process.cwd());
+  loadDotenv(cwd);
+
+  let agent: Agent;
+  try {
+    agent = await Agent.create({
+      model: args.model,
+      cwd,
+      tools: args.tools,
+      systemPrompt: args.systemPrompt,
+      appendSystemPrompt: args.appendSystemPrompt,
+      maxTurns: args.maxTurns,
+    });
+  } catch (err) {
+    process.stderr.write(`${err instanceof ConfigError ? '' : 'nanocode: '}${(err as Error).message}\n`);
+    return 2;
+  }
+
+  // First Ctrl-C cancels cleanly (exit 130); a second one exits at once.
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    agent.abort();
+  });
+  process.stdout.on('error', () => {}); // a closed pipe is not our failure
+
+  return runHeadless(agent.prompt(prompt), {
+    mode: args.mode,
+    quiet: args.quiet,
+    progress: !!process.stderr.isTTY,
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+    // Don't wait on idle keep-alive sockets or stray timers.
+    setImmediate(() => process.exit(code));
+  },
+  (err) => {
+    process.stderr.write(`nanocode: ${err?.stack ?? err}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,95 @@
+// Which provider failures are worth retrying, and how long to wait.
+import { APICallError } from '@ai-sdk/provider';
+
+export const MAX_RETRIES = 5;
+
+export interface Failure {
+  retryable: boolean;
+  /** The provider's own words, with the HTTP status when there is one. */
+  message: string;
+  /** From Retry-After (or Gemini's RetryInfo), when the server said. */
+  retryAfterMs?: number;
+  status?: number;
+}
+
+/** An error event inside an otherwise successful (HTTP 200) stream. */
+export class StreamError extends Error {
+  constructor(readonly payload: unknown) {
+    super(providerMessage(payload) ?? (payload instanceof Error ? payload.message : String(payload)));
+  }
+}
+
+const NETWORK = /terminated|fetch failed|socket|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|other side closed|network|premature close|aborted/i;
+
+export function classify(err: unknown): Failure {
+  if (APICallError.isInstance(err) && err.statusCode !== undefined) {
+    const status = err.statusCode;
+    const message = `HTTP ${status}: ${providerMessage(err.responseBody) ?? err.message}`;
+    const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
+    return { retryable, message, status, retryAfterMs: retryAfter(err.responseHeaders, err.responseBody) };
+  }
+  if (err instanceof StreamError) {
+    const type = errorType(err.payload);
+    const fatal = type !== undefined && /authentication|permission|not_found|billing/.test(type);
+    return { retryable: !fatal, message: `stream error: ${err.message}` };
+  }
+  const text = describe(err);
+  return { retryable: NETWORK.test(text), message: text };
+}
+
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = (err as { cause?: unknown }).cause;
+  return cause instanceof Error ? `${err.message} (${cause.message})` : err.message;
+}
+
+/** Exponential backoff with jitter, unless the server said how long to wait. */
+export function backoffMs(attempt: number, failure: Failure, baseMs = retryBase()): number {
+  if (failure.retryAfterMs !== undefined) return Math.min(failure.retryAfterMs, 120_000);
+  const exp = Math.min(baseMs * 2 ** (attempt - 1), 30_000);
+  return Math.round(exp * (0.75 + Math.random() * 0.5));
+}
+
+function retryBase(): number {
+  const v = Number(process.env.NANOCODE_RETRY_BASE_MS);
+  return v >= 0 && process.env.NANOCODE_RETRY_BASE_MS ? v : 1000;
+}
+
+function retryAfter(headers: Record<string, string> | undefined, body: string | undefined): number | undefined {
+  const ms = headers?.['retry-after-ms'];
+  if (ms && Number.isFinite(Number(ms))) return Number(ms);
+  const h = headers?.['retry-after'];
+  if (h) {
+    if (Number.isFinite(Number(h))) return Number(h) * 1000;
+    const date = Date.parse(h);
+    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
+  }
+  // Gemini puts it in the body: details[].retryDelay = "12s".
+  const delay = /"retryDelay"\s*:\s*"(\d+(?:\.\d+)?)s"/.exec(body ?? '');
+  return delay ? Number(delay[1]) * 1000 : undefined;
+}
+
+function parse(body: unknown): unknown {
+  if (typeof body !== 'string') return body;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The message inside OpenAI, Anthropic, Gemini and OpenRouter error bodies. */
+function providerMessage(body: unknown): string | undefined {
+  const data = parse(body) as { error?: { message?: unknown } | string; message?: unknown } | undefined;
+  if (!data || typeof data !== 'object') return typeof body === 'string' && body.trim() ? body.trim().slice(0, 500) : undefined;
+  if (typeof data.error === 'string') return data.error;
+  if (typeof data.error?.message === 'string') return data.error.message;
+  if (typeof data.message === 'string') return data.message;
+  return undefined;
+}
+
+function errorType(payload: unknown): string | undefined {
+  const data = parse(payload) as { error?: { type?: unknown; code?: unknown } } | undefined;
+  const t = data?.error?.type ?? data?.error?.code;
+  return typeof t === 'string' ? t : undefined;
+}

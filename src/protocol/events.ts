@@ -1,0 +1,32 @@
+// Everything the agent does is an AgentEvent. Frontends (terminal, JSON lines,
+// session store, a parent agent) render or store these and ignore kinds they
+// do not know.
+import type { Message, Usage } from './messages.ts';
+
+export type StopReason = 'stop' | 'max_turns' | 'aborted' | 'error';
+
+export type AgentEvent =
+  | { type: 'turn_start'; turn: number }
+  | { type: 'text_delta'; text: string }
+  | { type: 'reasoning_delta'; text: string }
+  | { type: 'tool_call'; id: string; name: string; args: unknown }
+  | { type: 'tool_output'; id: string; chunk: string }
+  | {
+      type: 'tool_result';
+      id: string;
+      name: string;
+      /** What the model sees. */
+      content: string;
+      /** What a person sees, when it differs (a diff, say). */
+      details?: string;
+      isError: boolean;
+    }
+  /** A message appended to the conversation (user, assistant or tool). */
+  | { type: 'message'; message: Message }
+  | { type: 'usage'; usage: Usage; total: Usage; cost?: number }
+  /** A failed request is being retried; any partial output of this step is discarded. */
+  | { type: 'retry'; attempt: number; maxAttempts: number; delayMs: number; message: string }
+  | { type: 'error'; message: string }
+  | { type: 'done'; reason: StopReason; text: string; turns: number; usage: Usage; cost?: number };
+
+export type AgentEventType = AgentEvent['type'];

@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
+import { z } from 'zod';
+import { defineTool, errorResult } from '../protocol/tool.ts';
+import { OutputBuffer } from './output-buffer.ts';
+
+const DEFAULT_TIMEOUT_S = 120;
+const MAX_TIMEOUT_S = 600;
+const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD/i;
+
+/** The command's environment, without variables that look like credentials. */
+export function commandEnv(env: NodeJS.ProcessEnv, allowed: string[] = []): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !SECRET_NAME.test(k) || allowed.includes(k)));
+}
+
+/** Kills the whole process group, so background children die too. */
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** Where `cd` left the shell, carried from one call to the next. */
+const shellCwd = new Map<string, string>();
+
+export const bashTool = defineTool({
+  name: 'bash',
+  description: `Run a bash command in the working directory; a cd carries over to the next call. Output (stdout and stderr merged) is cut to 8000 bytes, keeping head and tail. Stdin is empty; background processes are stopped when the command ends. Default timeout ${DEFAULT_TIMEOUT_S} s, at most ${MAX_TIMEOUT_S} s.`,
+  parameters: z.object({
+    command: z.string().describe('The command line, run with bash -c'),
+    timeout: z.number().positive().optional().describe(`Seconds before the command is killed (default ${DEFAULT_TIMEOUT_S}, max ${MAX_TIMEOUT_S})`),
+  }),
+  readOnly: false,
+  async execute({ command, timeout = DEFAULT_TIMEOUT_S }, ctx) {
+    if (ctx.signal.aborted) return errorResult('Not run: cancelled.');
+    const seconds = Math.min(timeout, MAX_TIMEOUT_S);
+    const cwd = shellCwd.get(ctx.cwd) ?? ctx.cwd;
+    // fd 3 reports the final directory without mixing it into the output.
+    const script = `${command}\n__nanocode_status=$?\npwd -P >&3\nexit $__nanocode_status`;
+    const child = spawn('bash', ['-c', script], {
+      cwd,
+      detached: true, // its own process group
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      env: commandEnv(process.env),
+    });
+    const output = new OutputBuffer();
+    const decoder = new StringDecoder('utf8');
+    const onData = (chunk: Buffer) => {
+      output.push(chunk);
+      const text = decoder.write(chunk);
+      if (text) ctx.onOutput(text);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    let finalDir = '';
+    child.stdio[3]!.on('data', (d: Buffer) => (finalDir += d.toString()));
+
+    let killedBy: 'timeout' | 'abort' | undefined;
+    const kill = (why: 'timeout' | 'abort') => {
+      killedBy ??= why;
+      killGroup(child.pid);
+    };
+    const timer = setTimeout(() => kill('timeout'), seconds * 1000);
+    const onAbort = () => kill('abort');
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+
+    const closed = new Promise((resolve) => child.on('close', resolve));
+    const { code, signal } = await new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+      child.on('error', (err) => {
+        output.push(Buffer.from(`${err.message}\n`));
+        resolve({ code: 127, signal: null });
+      });
+      // 'exit', not 'close': a background child may keep the pipes open.
+      child.on('exit', (code, signal) => resolve({ code, signal }));
+    });
+    clearTimeout(timer);
+    ctx.signal.removeEventListener('abort', onAbort);
+    // Background children would hold the pipes open forever: the group goes,
+    // then the pipes drain.
+    killGroup(child.pid);
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
+    await output.close();
+    if (finalDir.trim()) shellCwd.set(ctx.cwd, finalDir.trim());
+
+    const text = output.text();
+    const body = text.trim() ? text.replace(/\n?$/, '\n') : '(no output)\n';
+    if (killedBy === 'timeout') return errorResult(`${body}[killed: timed out after ${seconds} s]`);
+    if (killedBy === 'abort') return errorResult(`${body}[killed: cancelled by the user]`);
+    const status = code ?? (signal ? `killed by ${signal}` : 'unknown');
+    return { content: `${body}[exit code ${status}]`, isError: code !== 0 };
+  },
+});

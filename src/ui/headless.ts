@@ -1,0 +1,52 @@
+// Headless frontends: plain text (the answer on stdout, progress on stderr)
+// and JSON lines (every event on stdout, then a result line).
+import type { AgentEvent, StopReason } from '../protocol/events.ts';
+
+export interface HeadlessOptions {
+  mode: 'text' | 'json';
+  quiet: boolean;
+  /** Progress lines on stderr (tool calls); on when stderr is a terminal. */
+  progress: boolean;
+  out?: NodeJS.WritableStream;
+  err?: NodeJS.WritableStream;
+}
+
+export const EXIT_CODES: Record<StopReason, number> = { stop: 0, max_turns: 1, error: 1, aborted: 130 };
+
+/** Consumes the event stream; resolves to the process exit code. */
+export async function runHeadless(events: AsyncIterable<AgentEvent>, o: HeadlessOptions): Promise<number> {
+  const out = o.out ?? process.stdout;
+  const err = o.err ?? process.stderr;
+  let exit = 1;
+  for await (const e of events) {
+    if (o.mode === 'json') out.write(`${JSON.stringify(e)}\n`);
+    else if (e.type === 'tool_call' && o.progress && !o.quiet) err.write(`⏺ ${e.name}(${summarize(e.args)})\n`);
+    else if (e.type === 'tool_result' && o.progress && !o.quiet) err.write(`  ⎿ ${firstLine(e.content)}\n`);
+    if (e.type === 'retry' && !o.quiet && o.mode === 'text') {
+      err.write(`retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt} of ${e.maxAttempts}): ${e.message}\n`);
+    }
+    if (e.type === 'error' && o.mode === 'text') err.write(`nanocode: ${e.message}\n`);
+    if (e.type === 'done') {
+      exit = EXIT_CODES[e.reason];
+      if (o.mode === 'json') {
+        const result = { type: 'result', reason: e.reason, exitCode: exit, text: e.text, turns: e.turns, usage: e.usage, cost: e.cost };
+        out.write(`${JSON.stringify(result)}\n`);
+      } else if (e.text) {
+        out.write(e.text.endsWith('\n') ? e.text : `${e.text}\n`);
+      }
+    }
+  }
+  return exit;
+}
+
+function summarize(args: unknown): string {
+  if (!args || typeof args !== 'object') return '';
+  const first = Object.values(args as Record<string, unknown>)[0];
+  const s = typeof first === 'string' ? first : JSON.stringify(first ?? '');
+  return firstLine(s).slice(0, 80);
+}
+
+function firstLine(s: string): string {
+  const line = s.split('\n').find((l) => l.trim()) ?? '';
+  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+}
