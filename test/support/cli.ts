@@ -1,0 +1,72 @@
+// Runs the built nanocode binary as a user would: a real process, a temporary
+// HOME, and only the environment the test gives it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const BIN = resolve(import.meta.dirname, '../../dist/nanocode.js');
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  stdin?: string;
+  timeoutMs?: number;
+}
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function tempDir(prefix = 'nanocode-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** The environment a test run starts from: no keys or base URLs of the developer's. */
+export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: tempDir('nanocode-home-'),
+    LANG: 'C.UTF-8',
+    NANOCODE_RETRY_BASE_MS: '20',
+  };
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+export function start(args: string[], opts: RunOptions = {}): { child: ChildProcess; done: Promise<RunResult> } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? tempDir(),
+    env: baseEnv(opts.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
+  else child.stdin!.end();
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
+  const done = new Promise<RunResult>((resolveDone) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolveDone({ code, signal, stdout, stderr });
+    });
+  });
+  return { child, done };
+}
+
+export function run(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  return start(args, opts).done;
+}
+
+/** Parses --mode json output into events. */
+export function jsonLines(stdout: string): any[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
+}
