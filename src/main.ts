@@ -35,7 +35,11 @@ async function main(argv: string[]): Promise<number> {
   if (args.version) return void process.stdout.write(`${NANOCODE_VERSION}\n`), 0;
 
   let { prompt, cwd } = args;
-  if (!prompt && !process.stdin.isTTY) ({ prompt, cwd = cwd } = { ...(await readStdin()), cwd: cwd ?? undefined } as typeof args);
+  if (!prompt && !process.stdin.isTTY) {
+    const input = await readStdin();
+    prompt = input.prompt;
+    cwd ??= input.cwd;
+  }
   if (!prompt) {
     process.stderr.write(`nanocode: no task given.\n\n${USAGE}\n`);
     return 2;

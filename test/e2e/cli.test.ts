@@ -1,0 +1,183 @@
+// The headless command line: flags, stdin, configuration and exit codes.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { jsonLines, run, tempDir } from '../support/cli.ts';
+import { type ScriptedServer, startScriptedServer } from '../support/scripted-server.ts';
+
+let server: ScriptedServer | undefined;
+afterEach(async () => server?.close());
+const openai = (s: ScriptedServer, extra: Record<string, string> = {}) => ({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: s.openaiBaseURL, ...extra });
+
+describe('usage', () => {
+  it('--help lists every flag and exits 0', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--model', '--max-turns', '--cwd', '--mode', '--quiet', '--system-prompt', '--append-system-prompt', '--tools', '--version', '-p']) {
+      expect(r.stdout).toContain(flag);
+    }
+  });
+
+  it('--version prints the package version', async () => {
+    const r = await run(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it.each([
+    [['--bogus', 'x'], /Unknown option '--bogus'/],
+    [['--max-turns', 'zero', 'x'], /--max-turns takes a positive whole number/],
+    [['--mode', 'xml', 'x'], /--mode is text or json/],
+    [['--tools', 'read,fly', 'x'], /Unknown tool: fly\. Available: read, write, bash\./],
+  ])('rejects %j with exit 2', async (args, message) => {
+    const r = await run(args, { env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('with no key and no local server, exits 2 and lists the variables to set', async () => {
+    const r = await run(['task']);
+    expect(r.code).toBe(2);
+    for (const v of ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'GROQ_API_KEY', 'DEEPSEEK_API_KEY', 'XAI_API_KEY', 'OPENROUTER_API_KEY', 'OPENCODE_API_KEY']) {
+      expect(r.stderr).toContain(v);
+    }
+  });
+});
+
+describe('running a task', () => {
+  it('-p prints only the final answer on stdout', async () => {
+    server = await startScriptedServer([{ text: 'first thoughts', toolCalls: [{ name: 'bash', args: { command: 'true' } }] }, { text: 'final answer' }]);
+    const r = await run(['-p', 'do it'], { env: openai(server) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('final answer\n');
+    expect(server.turnRequests()[0].body.messages.at(-1).content).toContain('do it');
+  });
+
+  it('reads a JSON task from stdin, with its cwd', async () => {
+    server = await startScriptedServer([{ toolCalls: [{ name: 'bash', args: { command: 'pwd' } }] }, { text: 'done' }]);
+    const dir = tempDir();
+    const r = await run([], { env: openai(server), stdin: JSON.stringify({ prompt: 'where am I', cwd: dir }) });
+    expect(r.code).toBe(0);
+    const reqs = server.turnRequests();
+    expect(JSON.stringify(reqs[0].body.messages)).toContain('where am I');
+    expect(JSON.stringify(reqs[1].body.messages)).toContain(dir);
+  });
+
+  it('reads a plain-text task from stdin', async () => {
+    server = await startScriptedServer([{ text: 'ok' }]);
+    const r = await run([], { env: openai(server), stdin: 'count the files\n' });
+    expect(r.code).toBe(0);
+    expect(server.turnRequests()[0].body.messages.at(-1).content).toMatch(/^count the files/);
+  });
+
+  it('--mode json prints every event and ends with a result line', async () => {
+    server = await startScriptedServer([{ reasoning: 'thinking hard', toolCalls: [{ name: 'bash', args: { command: 'echo hi' } }] }, { text: 'said hi', usage: { input: 100, output: 7 } }]);
+    const r = await run(['--mode', 'json', '--model', 'gpt-4o-mini', 'say hi'], { env: openai(server) });
+    const events = jsonLines(r.stdout);
+    expect(r.code).toBe(0);
+    const types = new Set(events.map((e) => e.type));
+    for (const t of ['message', 'turn_start', 'reasoning_delta', 'tool_call', 'tool_output', 'tool_result', 'usage', 'text_delta', 'done', 'result']) expect(types).toContain(t);
+    const result = events.at(-1);
+    expect(result).toMatchObject({ type: 'result', reason: 'stop', exitCode: 0, text: 'said hi', turns: 2 });
+    expect(result.usage.input).toBeGreaterThan(100);
+    expect(result.usage.output).toBeGreaterThan(7);
+    expect(result.cost).toBeGreaterThan(0); // gpt-4o-mini has a known price
+    expect(server.turnRequests()[0].body.model).toBe('gpt-4o-mini');
+  });
+
+  it('--max-turns stops the run with exit 1', async () => {
+    const loop = { toolCalls: [{ name: 'bash', args: { command: 'true' } }] };
+    server = await startScriptedServer([loop, loop, loop]);
+    const r = await run(['--max-turns', '2', 'loop'], { env: openai(server) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('reached the limit of 2 turns');
+    expect(server.turnRequests()).toHaveLength(2);
+  });
+
+  it('--tools none sends no tools; --tools read sends only read', async () => {
+    server = await startScriptedServer([{ text: 'a' }, { text: 'b' }]);
+    await run(['--tools', 'none', 'x'], { env: openai(server) });
+    await run(['--tools', 'read', 'x'], { env: openai(server) });
+    const [none, read] = server.turnRequests();
+    expect(none.body.tools).toBeUndefined();
+    expect(read.body.tools.map((t: any) => t.function.name)).toEqual(['read']);
+  });
+
+  it('--system-prompt (from a file) replaces and --append-system-prompt adds', async () => {
+    server = await startScriptedServer([{ text: 'a' }, { text: 'b' }]);
+    const dir = tempDir();
+    writeFileSync(join(dir, 'prompt.md'), 'You are a pirate.');
+    await run(['--system-prompt', join(dir, 'prompt.md'), 'x'], { env: openai(server) });
+    await run(['--append-system-prompt', 'Always answer in French.', 'x'], { env: openai(server) });
+    const [replaced, appended] = server.turnRequests().map((r) => r.body.messages[0]);
+    expect(replaced.role).toBe('system');
+    expect(replaced.content).toMatch(/^You are a pirate\./);
+    expect(replaced.content).not.toContain('Never describe what you would do');
+    expect(appended.content).toContain('Never describe what you would do. Do it');
+    expect(appended.content).toMatch(/Always answer in French\.$/);
+  });
+
+  it('--cwd sets the working directory for tools and the system prompt', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'notes.txt'), 'hello from cwd\n');
+    server = await startScriptedServer([{ toolCalls: [{ name: 'read', args: { path: 'notes.txt' } }] }, { text: 'ok' }]);
+    const r = await run(['--cwd', dir, 'read notes'], { env: openai(server) });
+    expect(r.code).toBe(0);
+    const [first, second] = server.turnRequests();
+    expect(first.body.messages[0].content).toContain(`Working directory: ${dir}`);
+    expect(JSON.stringify(second.body.messages)).toContain('hello from cwd');
+  });
+
+  it('adds git status to the first message inside a repository', async () => {
+    const dir = tempDir();
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    writeFileSync(join(dir, 'new.txt'), 'x');
+    server = await startScriptedServer([{ text: 'ok' }]);
+    await run(['look'], { cwd: dir, env: openai(server) });
+    const content = server.turnRequests()[0].body.messages.at(-1).content;
+    expect(content).toContain('$ git status --short\n?? new.txt');
+  });
+});
+
+describe('configuration', () => {
+  it('reads .env from the working directory without overriding the environment', async () => {
+    server = await startScriptedServer([{ text: 'ok' }]);
+    const dir = tempDir();
+    writeFileSync(join(dir, '.env'), `OPENAI_API_KEY=from-dotenv\nOPENAI_BASE_URL=${server.openaiBaseURL}\nNANOCODE_MODEL=dotenv-model\n`);
+    const r = await run(['hi'], { cwd: dir, env: { NANOCODE_MODEL: 'env-model' } });
+    expect(r.code).toBe(0);
+    const req = server.turnRequests()[0];
+    expect(req.headers.authorization).toBe('Bearer from-dotenv');
+    expect(req.body.model).toBe('env-model');
+  });
+
+  it('--model beats NANOCODE_MODEL, MODEL, MODEL_NAME and OPENAI_MODEL, in that order', async () => {
+    server = await startScriptedServer(Array(5).fill({ text: 'ok' }));
+    const vars = { NANOCODE_MODEL: 'a', MODEL: 'b', MODEL_NAME: 'c', OPENAI_MODEL: 'd' };
+    await run(['--model', 'flag', 'x'], { env: openai(server, vars) });
+    await run(['x'], { env: openai(server, vars) });
+    await run(['x'], { env: openai(server, { MODEL: 'b', MODEL_NAME: 'c', OPENAI_MODEL: 'd' }) });
+    await run(['x'], { env: openai(server, { MODEL_NAME: 'c', OPENAI_MODEL: 'd' }) });
+    await run(['x'], { env: openai(server, { OPENAI_MODEL: 'd' }) });
+    expect(server.turnRequests().map((r) => r.body.model)).toEqual(['flag', 'a', 'b', 'c', 'd']);
+  });
+
+  it('INFERENCE_BASE_URL works like OPENAI_BASE_URL', async () => {
+    server = await startScriptedServer([{ text: 'ok' }]);
+    const r = await run(['x'], { env: { OPENROUTER_API_KEY: 'or-key', INFERENCE_BASE_URL: server.openaiBaseURL, MODEL_NAME: 'qwen/qwen3-coder' } });
+    expect(r.code).toBe(0);
+    expect(server.turnRequests()[0].body.model).toBe('qwen/qwen3-coder');
+    expect(server.turnRequests()[0].headers.authorization).toBe('Bearer or-key');
+  });
+
+  it('provider/model picks the provider: anthropic/ goes to the Messages API', async () => {
+    server = await startScriptedServer([{ text: 'ok' }]);
+    const r = await run(['--model', 'anthropic/claude-sonnet-4-6', 'x'], {
+      env: { OPENAI_API_KEY: 'sk', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', ANTHROPIC_API_KEY: 'ant', ANTHROPIC_BASE_URL: server.anthropicBaseURL },
+    });
+    expect(r.code).toBe(0);
+    expect(server.turnRequests()[0].path).toBe('/v1/messages');
+    expect(server.turnRequests()[0].body.model).toBe('claude-sonnet-4-6');
+  });
+});
