@@ -14,6 +14,9 @@ import { addUsage, emptyUsage, type Message, textOf, toolCallsOf } from '../prot
 import type { Tool } from '../protocol/tool.ts';
 import { runTools } from './run-tools.ts';
 
+const CUT_OFF =
+  '[Your last response was cut off by the output token limit. Continue where you left off; write large files in smaller pieces.]';
+
 export interface LoopConfig {
   model: LanguageModelV4;
   modelInfo: ModelInfo;
@@ -58,9 +61,13 @@ export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGener
     yield { type: 'usage', usage: step.usage, total: usage, cost: costOf(usage, cfg.modelInfo) };
     text = textOf(step.message);
 
-    // 2. No tool calls: the model has answered.
+    // 2. No tool calls: the model has answered, unless its output was cut off.
     const calls = toolCallsOf(step.message);
-    if (calls.length === 0) return yield done('stop');
+    if (calls.length === 0) {
+      if (step.finishReason !== 'length' && step.finishReason !== 'interrupted') return yield done('stop');
+      yield append({ role: 'user', content: CUT_OFF });
+      continue;
+    }
 
     // 3. Run the tools and hand their results back on the next turn.
     const results = yield* runTools(calls, { tools: cfg.tools, cwd: cfg.cwd, signal: cfg.signal, badArgs: step.badArgs });

@@ -25,7 +25,9 @@ export function classify(err: unknown): Failure {
   if (APICallError.isInstance(err) && err.statusCode !== undefined) {
     const status = err.statusCode;
     const message = `HTTP ${status}: ${providerMessage(err.responseBody) ?? err.message}`;
-    const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
+    // A 429 for an exhausted quota or budget will not clear by waiting.
+    const exhausted = /insufficient_quota|billing/.test(errorType(err.responseBody) ?? '');
+    const retryable = !exhausted && (status === 408 || status === 409 || status === 429 || status >= 500);
     return { retryable, message, status, retryAfterMs: retryAfter(err.responseHeaders, err.responseBody) };
   }
   if (err instanceof StreamError) {
@@ -80,10 +82,12 @@ function parse(body: unknown): unknown {
 
 /** The message inside OpenAI, Anthropic, Gemini and OpenRouter error bodies. */
 function providerMessage(body: unknown): string | undefined {
-  const data = parse(body) as { error?: { message?: unknown } | string; message?: unknown } | undefined;
+  const data = parse(body) as { error?: { message?: unknown; metadata?: { raw?: unknown } } | string; message?: unknown } | undefined;
   if (!data || typeof data !== 'object') return typeof body === 'string' && body.trim() ? body.trim().slice(0, 500) : undefined;
   if (typeof data.error === 'string') return data.error;
-  if (typeof data.error?.message === 'string') return data.error.message;
+  // OpenRouter wraps the upstream provider's words in metadata.raw.
+  const raw = data.error?.metadata?.raw;
+  if (typeof data.error?.message === 'string') return typeof raw === 'string' ? `${data.error.message}: ${raw}` : data.error.message;
   if (typeof data.message === 'string') return data.message;
   return undefined;
 }

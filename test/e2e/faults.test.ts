@@ -70,6 +70,14 @@ describe.each([
     expect(server.turnRequests()).toHaveLength(1);
   });
 
+  it('asks the model to continue when its output was cut off by the token limit', async () => {
+    server = await startScriptedServer([{ text: 'The first half of a long', finish: 'length' }, { text: ANSWER }]);
+    const result = await run(['question'], { env: envFor(server) });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${ANSWER}\n`);
+    expect(JSON.stringify(server.turnRequests()[1].body.messages)).toContain('cut off by the output token limit');
+  });
+
   it('turns invalid arguments and unknown tools into error results and carries on', async () => {
     server = await startScriptedServer([
       {

@@ -30,6 +30,8 @@ export interface ScriptTurn {
   /** Delay before each stream chunk (slow chunks). */
   chunkDelayMs?: number;
   usage?: { input?: number; output?: number };
+  /** 'length': the output was cut off by the token limit. */
+  finish?: 'length';
 }
 
 export interface RecordedRequest {
@@ -186,7 +188,7 @@ function openaiEvents(turn: ScriptTurn, ids: string[], input: number, output: nu
     events.push(chunk({ tool_calls: [{ index, id: ids[index], type: 'function', function: { name: call.name, arguments: '' } }] }));
     for (const p of pieces(argText(call.args), 24)) events.push(chunk({ tool_calls: [{ index, function: { arguments: p } }] }));
   });
-  events.push(chunk({}, turn.toolCalls?.length ? 'tool_calls' : 'stop'));
+  events.push(chunk({}, turn.finish ?? (turn.toolCalls?.length ? 'tool_calls' : 'stop')));
   events.push({ ...base, choices: [], usage: { prompt_tokens: input, completion_tokens: output, total_tokens: input + output } });
   return events;
 }
@@ -230,7 +232,8 @@ function anthropicEvents(turn: ScriptTurn, ids: string[], input: number, output:
     for (const p of pieces(argText(call.args), 24)) events.push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: p } });
     events.push({ type: 'content_block_stop', index: index++ });
   });
-  events.push({ type: 'message_delta', delta: { stop_reason: turn.toolCalls?.length ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: output } });
+  const stop = turn.finish === 'length' ? 'max_tokens' : turn.toolCalls?.length ? 'tool_use' : 'end_turn';
+  events.push({ type: 'message_delta', delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: output } });
   events.push({ type: 'message_stop' });
   return events;
 }
