@@ -76,7 +76,14 @@ function expected(body: string, format: Format): Expected {
       if (e.type === 'response.output_item.done' && e.item.type === 'function_call') calls.set(e.item.id, { name: e.item.name, args: e.item.arguments });
     }
   }
-  out.calls = [...calls.values()].map((c) => ({ name: c.name, args: c.args.trim() ? JSON.parse(c.args) : {} }));
+  const parse = (args: string) => {
+    try {
+      return args.trim() ? JSON.parse(args) : {};
+    } catch {
+      return args; // incomplete, as in a cut-off stream
+    }
+  };
+  out.calls = [...calls.values()].map((c) => ({ name: c.name, args: parse(c.args) }));
   return out;
 }
 
