@@ -1,9 +1,8 @@
 // The nanocode command: flags, stdin, configuration, then a frontend.
 import { resolve } from 'node:path';
-import { Agent } from './agent/agent.ts';
-import { type Args, parseCliArgs, USAGE, UsageError } from './args.ts';
+import type { Agent } from './agent/agent.ts';
+import { type Args, parseCliArgs, USAGE } from './args.ts';
 import { loadDotenv } from './config/dotenv.ts';
-import { ConfigError } from './config/providers.ts';
 import { runHeadless } from './ui/headless.ts';
 
 declare const NANOCODE_VERSION: string;
@@ -47,6 +46,9 @@ async function main(argv: string[]): Promise<number> {
   cwd = resolve(cwd ?? process.cwd());
   loadDotenv(cwd);
 
+  // Loaded only now: --help, --version and usage errors stay instant.
+  const { Agent } = await import('./agent/agent.ts');
+  const { ConfigError } = await import('./config/providers.ts');
   let agent: Agent;
   try {
     agent = await Agent.create({

@@ -1,6 +1,8 @@
 // A snapshot of the repository state for the first user message, so the
 // model starts knowing what is modified.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const MAX_CHARS = 2000;
 
@@ -14,8 +16,19 @@ function clip(text: string): string {
   return text.length > MAX_CHARS ? `${text.slice(0, MAX_CHARS)}\n[... ${text.length - MAX_CHARS} more characters]` : text;
 }
 
+/** Looks for .git upward first: spawning git outside a repository is wasted startup time. */
+function inRepository(dir: string): boolean {
+  for (;;) {
+    if (existsSync(join(dir, '.git'))) return true;
+    const parent = dirname(dir);
+    if (parent === dir) return false;
+    dir = parent;
+  }
+}
+
 /** Undefined outside a git repository. */
 export async function gitContext(cwd: string): Promise<string | undefined> {
+  if (!inRepository(cwd)) return undefined;
   const [status, diff] = await Promise.all([git(cwd, ['status', '--short']), git(cwd, ['diff', '--stat', 'HEAD'])]);
   if (status === undefined) return undefined;
   return [
