@@ -21,8 +21,9 @@ export interface RunResult {
   stderr: string;
 }
 
+/** Under the test run's root (removed when the run ends). */
 export function tempDir(prefix = 'nanocode-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return mkdtempSync(join(process.env.NANOCODE_TEST_TMP ?? tmpdir(), prefix));
 }
 
 /** The environment a test run starts from: no keys or base URLs of the developer's. */
