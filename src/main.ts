@@ -44,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   cwd = resolve(cwd ?? process.cwd());
+  const { nanocodeHome } = await import('./config/settings.ts');
+  const home = nanocodeHome(); // before .env: it must not move nanocode's own folder
   loadDotenv(cwd);
 
   // Loaded only now: --help, --version and usage errors stay instant.
@@ -58,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
       systemPrompt: args.systemPrompt,
       appendSystemPrompt: args.appendSystemPrompt,
       maxTurns: args.maxTurns,
+      home,
     });
   } catch (err) {
     process.stderr.write(`${err instanceof ConfigError ? '' : 'nanocode: '}${(err as Error).message}\n`);

@@ -2,12 +2,14 @@
 // (headless, JSON, REPL, library) drives this same class.
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { ConfigError, chooseModel, missingKeyMessage, type ModelChoice, requestedModel } from '../config/providers.ts';
+import { loadSettings, nanocodeHome } from '../config/settings.ts';
 import { modelInfo, type ModelInfo } from '../model/catalog.ts';
 import { probeLocalServers } from '../model/probe.ts';
 import { createModel } from '../model/resolve.ts';
 import type { AgentEvent } from '../protocol/events.ts';
 import type { Message } from '../protocol/messages.ts';
-import type { Tool } from '../protocol/tool.ts';
+import type { Tool, ToolState } from '../protocol/tool.ts';
+import { commandEnv } from '../safety/secrets.ts';
 import { gitContext } from './git-context.ts';
 import { runLoop } from './loop.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
@@ -23,12 +25,15 @@ export interface AgentOptions {
   appendSystemPrompt?: string;
   maxTurns?: number;
   env?: NodeJS.ProcessEnv;
+  /** nanocode's folder (settings, sessions); default $NANOCODE_HOME or ~/.nanocode. */
+  home?: string;
   /** Add git status to the first prompt (default true). */
   gitContext?: boolean;
 }
 
 export class Agent {
   readonly messages: Message[] = [];
+  private readonly toolState: ToolState = { seen: new Map() };
   private controller = new AbortController();
   private gitPending: Promise<string | undefined> | undefined;
 
@@ -39,6 +44,7 @@ export class Agent {
     readonly tools: Tool[],
     readonly system: string,
     readonly cwd: string,
+    private readonly commandEnv: NodeJS.ProcessEnv,
     readonly maxTurns: number,
     useGit: boolean,
   ) {
@@ -50,12 +56,14 @@ export class Agent {
   static async create(opts: AgentOptions = {}): Promise<Agent> {
     const env = opts.env ?? process.env;
     const cwd = opts.cwd ?? process.cwd();
+    const settings = loadSettings(opts.home ?? nanocodeHome(env), cwd);
     const choice =
       chooseModel(opts.model, env) ?? (await probeLocalServers(requestedModel(opts.model, env))) ?? fail(missingKeyMessage());
     const tools = opts.tools?.length && typeof opts.tools[0] !== 'string' ? (opts.tools as Tool[]) : selectTools(opts.tools as string[] | undefined);
     const system = buildSystemPrompt({ cwd, tools, override: opts.systemPrompt, append: opts.appendSystemPrompt });
     const model = await createModel(choice);
-    return new Agent(choice, model, modelInfo(choice.model, env), tools, system, cwd, opts.maxTurns ?? 40, opts.gitContext ?? true);
+    const childEnv = commandEnv(env, settings.bash?.allowEnv);
+    return new Agent(choice, model, modelInfo(choice.model, env), tools, system, cwd, childEnv, opts.maxTurns ?? 40, opts.gitContext ?? true);
   }
 
   /** Sends a user message and runs the loop; yields every event until `done`. */
@@ -67,7 +75,17 @@ export class Agent {
     this.messages.push(message);
     yield { type: 'message', message };
     yield* runLoop(
-      { model: this.model, modelInfo: this.info, system: this.system, tools: this.tools, cwd: this.cwd, maxTurns: this.maxTurns, signal: this.controller.signal },
+      {
+        model: this.model,
+        modelInfo: this.info,
+        system: this.system,
+        tools: this.tools,
+        cwd: this.cwd,
+        env: this.commandEnv,
+        toolState: this.toolState,
+        maxTurns: this.maxTurns,
+        signal: this.controller.signal,
+      },
       this.messages,
     );
   }

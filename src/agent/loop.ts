@@ -11,7 +11,8 @@ import { costOf, type ModelInfo } from '../model/catalog.ts';
 import { streamStep, type StepResult } from '../model/stream.ts';
 import type { AgentEvent, StopReason } from '../protocol/events.ts';
 import { addUsage, emptyUsage, type Message, textOf, toolCallsOf } from '../protocol/messages.ts';
-import type { Tool } from '../protocol/tool.ts';
+import type { Tool, ToolState } from '../protocol/tool.ts';
+import { RepeatGuard } from './repeat-guard.ts';
 import { runTools } from './run-tools.ts';
 
 const CUT_OFF =
@@ -23,6 +24,9 @@ export interface LoopConfig {
   system: string;
   tools: Tool[];
   cwd: string;
+  /** Environment for commands, secrets removed. */
+  env: NodeJS.ProcessEnv;
+  toolState: ToolState;
   maxTurns: number;
   signal: AbortSignal;
 }
@@ -32,6 +36,7 @@ export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGener
   let usage = emptyUsage();
   let turn = 0;
   let text = '';
+  const guard = new RepeatGuard();
   const done = (reason: StopReason): AgentEvent => ({ type: 'done', reason, text, turns: turn, usage, cost: costOf(usage, cfg.modelInfo) });
   const append = (message: Message): AgentEvent => {
     messages.push(message);
@@ -70,7 +75,12 @@ export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGener
     }
 
     // 3. Run the tools and hand their results back on the next turn.
-    const results = yield* runTools(calls, { tools: cfg.tools, cwd: cfg.cwd, signal: cfg.signal, badArgs: step.badArgs });
+    const run = { tools: cfg.tools, cwd: cfg.cwd, env: cfg.env, state: cfg.toolState, signal: cfg.signal, guard, badArgs: step.badArgs };
+    const { messages: results, stop } = yield* runTools(calls, run);
     for (const result of results) yield append(result);
+    if (stop) {
+      yield { type: 'error', message: stop };
+      return yield done('stuck');
+    }
   }
 }

@@ -1,34 +1,71 @@
-// Validates and runs the tool calls of one model turn. Every call gets a
-// result message, even when the tool is unknown, the arguments are invalid or
-// the user cancelled, so the conversation always stays well-formed.
+// Validates and runs the tool calls of one model turn. Consecutive read-only
+// calls run in parallel; a call that writes runs alone, in order. Every call
+// gets a result message, even when the tool is unknown, the arguments are
+// invalid or the user cancelled, so the conversation stays well-formed.
 import type { AgentEvent } from '../protocol/events.ts';
 import type { ToolCallPart, ToolMessage } from '../protocol/messages.ts';
-import type { Tool, ToolResult } from '../protocol/tool.ts';
+import type { Tool, ToolResult, ToolState } from '../protocol/tool.ts';
 import { Channel } from './channel.ts';
+import type { RepeatGuard } from './repeat-guard.ts';
 
 export interface ToolRun {
   tools: Tool[];
   cwd: string;
+  env: NodeJS.ProcessEnv;
+  state: ToolState;
   signal: AbortSignal;
+  guard: RepeatGuard;
   /** Tool call ids whose arguments were not valid JSON, with the raw text. */
   badArgs: Map<string, string>;
 }
 
-export async function* runTools(calls: ToolCallPart[], run: ToolRun): AsyncGenerator<AgentEvent, ToolMessage[]> {
+export interface ToolRunResult {
+  messages: ToolMessage[];
+  /** Why the run must stop (the repeat guard), if it must. */
+  stop?: string;
+}
+
+export async function* runTools(calls: ToolCallPart[], run: ToolRun): AsyncGenerator<AgentEvent, ToolRunResult> {
   const events = new Channel<AgentEvent>();
-  const results: ToolMessage[] = [];
+  const results: ToolResult[] = [];
+  const isReadOnly = (c: ToolCallPart) => !!run.tools.find((t) => t.name === c.name)?.readOnly;
+  const batches: number[][] = [];
+  calls.forEach((call, i) => {
+    const last = batches.at(-1);
+    if (last && isReadOnly(call) && last.every((j) => isReadOnly(calls[j]))) last.push(i);
+    else batches.push([i]);
+  });
+
   const work = (async () => {
-    for (const call of calls) {
-      events.push({ type: 'tool_call', id: call.id, name: call.name, args: call.args });
-      const result = await runOne(call, run, (chunk) => events.push({ type: 'tool_output', id: call.id, chunk }));
-      const content = typeof result.content === 'string' ? result.content : result.content.map((p) => (p.type === 'text' ? p.text : `[${p.mediaType} image]`)).join('\n');
-      events.push({ type: 'tool_result', id: call.id, name: call.name, content, details: result.details, isError: !!result.isError });
-      results.push({ role: 'tool', toolCallId: call.id, toolName: call.name, content: result.content, ...(result.isError && { isError: true }) });
+    for (const batch of batches) {
+      await Promise.all(
+        batch.map(async (i) => {
+          const call = calls[i];
+          events.push({ type: 'tool_call', id: call.id, name: call.name, args: call.args });
+          results[i] = await runOne(call, run, (chunk) => events.push({ type: 'tool_output', id: call.id, chunk }));
+          events.push(resultEvent(call, results[i]));
+        }),
+      );
     }
   })().finally(() => events.close());
   yield* events;
   await work;
-  return results;
+
+  // Results are reported as they finish, but recorded in call order.
+  let stop: string | undefined;
+  const messages = calls.map((call, i): ToolMessage => {
+    const r = results[i];
+    const verdict = run.guard.record(call.name, call.args, !!r.isError);
+    stop ??= verdict.stop;
+    const content = verdict.note && typeof r.content === 'string' ? `${r.content}\n${verdict.note}` : r.content;
+    return { role: 'tool', toolCallId: call.id, toolName: call.name, content, ...(r.isError && { isError: true }) };
+  });
+  return { messages, stop };
+}
+
+function resultEvent(call: ToolCallPart, r: ToolResult): AgentEvent {
+  const content = typeof r.content === 'string' ? r.content : r.content.map((p) => (p.type === 'text' ? p.text : `[${p.mediaType} image]`)).join('\n');
+  return { type: 'tool_result', id: call.id, name: call.name, content, details: r.details, isError: !!r.isError };
 }
 
 async function runOne(call: ToolCallPart, run: ToolRun, onOutput: (chunk: string) => void): Promise<ToolResult> {
@@ -48,7 +85,7 @@ async function runOne(call: ToolCallPart, run: ToolRun, onOutput: (chunk: string
     return { content: `Invalid arguments for ${call.name}: ${issues}.`, isError: true };
   }
   try {
-    return await tool.execute(parsed.data, { cwd: run.cwd, signal: run.signal, onOutput });
+    return await tool.execute(parsed.data, { cwd: run.cwd, env: run.env, state: run.state, signal: run.signal, onOutput });
   } catch (err) {
     // Tools should not throw; if one does, the model still gets a readable error.
     return { content: `${call.name} failed: ${(err as Error).message}`, isError: true };

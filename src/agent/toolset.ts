@@ -1,10 +1,16 @@
 // The tools a run gets: the built-in suite, narrowed by --tools.
 import type { Tool } from '../protocol/tool.ts';
+import { applyPatchTool } from '../tools/apply-patch.ts';
 import { bashTool } from '../tools/bash.ts';
+import { editTool } from '../tools/edit.ts';
+import { findTool } from '../tools/find.ts';
+import { globTool } from '../tools/glob.ts';
+import { grepTool } from '../tools/grep.ts';
+import { lsTool } from '../tools/ls.ts';
 import { readTool } from '../tools/read.ts';
 import { writeTool } from '../tools/write.ts';
 
-export const BUILTIN_TOOLS: Tool[] = [readTool, writeTool, bashTool] as Tool[];
+export const BUILTIN_TOOLS = [readTool, writeTool, editTool, applyPatchTool, bashTool, globTool, grepTool, lsTool, findTool] as Tool[];
 
 /** `names` is a list from --tools: undefined means all, [] means none. */
 export function selectTools(names?: string[]): Tool[] {

@@ -3,7 +3,8 @@
 // do not know.
 import type { Message, Usage } from './messages.ts';
 
-export type StopReason = 'stop' | 'max_turns' | 'aborted' | 'error';
+/** stuck: the model repeated the same tool call until the guard stopped it. */
+export type StopReason = 'stop' | 'max_turns' | 'aborted' | 'error' | 'stuck';
 
 export type AgentEvent =
   | { type: 'turn_start'; turn: number }

@@ -2,9 +2,20 @@
 import type { z } from 'zod';
 import type { ImagePart, TextPart } from './messages.ts';
 
+/** What tools remember between calls, one per agent. */
+export interface ToolState {
+  /** mtimeMs of each file (absolute path) as the model last read or wrote it. */
+  seen: Map<string, number>;
+  /** Where the last bash command's `cd` left the shell. */
+  shellCwd?: string;
+}
+
 export interface ToolContext {
   /** The working directory tools resolve relative paths against. */
   cwd: string;
+  /** Environment for child processes, secrets already removed. */
+  env: NodeJS.ProcessEnv;
+  state: ToolState;
   /** Aborted when the user cancels; long-running tools must stop promptly. */
   signal: AbortSignal;
   /** Streams partial output (live bash output, say) to the frontends. */

@@ -1,17 +1,11 @@
 import { spawn } from 'node:child_process';
-import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
 import { defineTool, errorResult } from '../protocol/tool.ts';
+import { LiveOutput } from './live-output.ts';
 import { OutputBuffer } from './output-buffer.ts';
 
 const DEFAULT_TIMEOUT_S = 120;
 const MAX_TIMEOUT_S = 600;
-const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD/i;
-
-/** The command's environment, without variables that look like credentials. */
-export function commandEnv(env: NodeJS.ProcessEnv, allowed: string[] = []): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([k]) => !SECRET_NAME.test(k) || allowed.includes(k)));
-}
 
 /** Kills the whole process group, so background children die too. */
 function killGroup(pid: number | undefined): void {
@@ -23,12 +17,9 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
-/** Where `cd` left the shell, carried from one call to the next. */
-const shellCwd = new Map<string, string>();
-
 export const bashTool = defineTool({
   name: 'bash',
-  description: `Run a bash command in the working directory; a cd carries over to the next call. Output (stdout and stderr merged) is cut to 8000 bytes, keeping head and tail. Stdin is empty; background processes are stopped when the command ends. Default timeout ${DEFAULT_TIMEOUT_S} s, at most ${MAX_TIMEOUT_S} s.`,
+  description: `Run a bash command. The working directory persists between calls (a cd carries over). Stdout and stderr are merged; output over 8000 bytes keeps its head and tail and the full output goes to a log file. Stdin is empty; background processes are stopped when the command ends. Default timeout ${DEFAULT_TIMEOUT_S} s, at most ${MAX_TIMEOUT_S} s.`,
   parameters: z.object({
     command: z.string().describe('The command line, run with bash -c'),
     timeout: z.number().positive().optional().describe(`Seconds before the command is killed (default ${DEFAULT_TIMEOUT_S}, max ${MAX_TIMEOUT_S})`),
@@ -37,21 +28,19 @@ export const bashTool = defineTool({
   async execute({ command, timeout = DEFAULT_TIMEOUT_S }, ctx) {
     if (ctx.signal.aborted) return errorResult('Not run: cancelled.');
     const seconds = Math.min(timeout, MAX_TIMEOUT_S);
-    const cwd = shellCwd.get(ctx.cwd) ?? ctx.cwd;
     // fd 3 reports the final directory without mixing it into the output.
     const script = `${command}\n__nanocode_status=$?\npwd -P >&3\nexit $__nanocode_status`;
     const child = spawn('bash', ['-c', script], {
-      cwd,
+      cwd: ctx.state.shellCwd ?? ctx.cwd,
       detached: true, // its own process group
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-      env: commandEnv(process.env),
+      env: ctx.env,
     });
     const output = new OutputBuffer();
-    const decoder = new StringDecoder('utf8');
+    const live = new LiveOutput(ctx.onOutput);
     const onData = (chunk: Buffer) => {
       output.push(chunk);
-      const text = decoder.write(chunk);
-      if (text) ctx.onOutput(text);
+      live.push(chunk);
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
@@ -82,8 +71,9 @@ export const bashTool = defineTool({
     // then the pipes drain.
     killGroup(child.pid);
     await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
+    live.flush();
     await output.close();
-    if (finalDir.trim()) shellCwd.set(ctx.cwd, finalDir.trim());
+    if (finalDir.trim()) ctx.state.shellCwd = finalDir.trim();
 
     const text = output.text();
     const body = text.trim() ? text.replace(/\n?$/, '\n') : '(no output)\n';

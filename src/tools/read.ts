@@ -3,10 +3,13 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { z } from 'zod';
 import { defineTool, errorResult, type ToolResult } from '../protocol/tool.ts';
+import { markSeen } from './file-state.ts';
 import { resolvePath } from './paths.ts';
 import { closest } from './similar.ts';
 
 export const MAX_LINES = 2000;
+/** "   12| text": numbers right-aligned in five columns (wider numbers push on). */
+export const numbered = (n: number, text: string) => `${String(n).padStart(5)}| ${text}`;
 export const MAX_BYTES = 50 * 1024;
 
 const IMAGE_TYPES: Array<[string, (b: Buffer) => boolean]> = [
@@ -48,7 +51,9 @@ export const readTool = defineTool({
       const kind = OTHER_TYPES.find(([, test]) => test(head))?.[0] ?? 'binary data';
       return errorResult(`${path} is a binary file (${kind}, ${info.size} bytes); read refuses binary files.`);
     }
-    return readWindow(abs, offset, Math.min(limit, MAX_LINES), ctx.signal);
+    const result = await readWindow(abs, offset, Math.min(limit, MAX_LINES), ctx.signal);
+    await markSeen(ctx.state, abs);
+    return result;
   },
 });
 
@@ -76,7 +81,6 @@ async function readWindow(path: string, offset: number, limit: number, signal: A
   let lastShown = 0;
   let full = false; // window done (by lines or bytes)
   let endsWithNewline = true;
-  const width = String(offset + limit).length + 2;
 
   const emit = () => {
     let text = Buffer.concat(current).toString('utf8').replace(/\r$/, '');
@@ -87,7 +91,7 @@ async function readWindow(path: string, offset: number, limit: number, signal: A
       text = Buffer.from(text).subarray(0, MAX_BYTES).toString('utf8').replace(/\uFFFD$/, '');
       note = ` [line truncated at 50 KB]`;
     }
-    const line = `${String(lineNo).padStart(width)}| ${text}${note}`;
+    const line = numbered(lineNo, text + note);
     if (bytes + Buffer.byteLength(line) + 1 > MAX_BYTES && out.length > 0) {
       full = true;
       return;
@@ -98,7 +102,7 @@ async function readWindow(path: string, offset: number, limit: number, signal: A
     if (out.length >= limit) full = true;
   };
 
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 256 << 10, signal }) as AsyncIterable<Buffer>) {
     let start = 0;
     while (start < chunk.length) {
       const nl = chunk.indexOf(10, start);

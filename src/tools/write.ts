@@ -2,6 +2,7 @@ import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { defineTool, errorResult } from '../protocol/tool.ts';
+import { markSeen, withFileLock } from './file-state.ts';
 import { resolvePath } from './paths.ts';
 
 /** Writes via a temp file and rename, so readers never see half a file; keeps the mode. */
@@ -24,10 +25,11 @@ export const writeTool = defineTool({
   async execute({ path, content }, ctx) {
     const abs = resolvePath(ctx.cwd, path);
     try {
-      await writeAtomic(abs, content);
+      await withFileLock(abs, () => writeAtomic(abs, content));
     } catch (err) {
       return errorResult(`Cannot write ${path}: ${(err as Error).message}`);
     }
+    await markSeen(ctx.state, abs);
     const lines = content === '' ? 0 : content.split('\n').length - (content.endsWith('\n') ? 1 : 0);
     return { content: `Wrote ${path}: ${lines} lines, ${Buffer.byteLength(content)} bytes.` };
   },

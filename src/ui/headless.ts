@@ -11,7 +11,7 @@ export interface HeadlessOptions {
   err?: NodeJS.WritableStream;
 }
 
-export const EXIT_CODES: Record<StopReason, number> = { stop: 0, max_turns: 1, error: 1, aborted: 130 };
+export const EXIT_CODES: Record<StopReason, number> = { stop: 0, max_turns: 1, error: 1, stuck: 1, aborted: 130 };
 
 /** Consumes the event stream; resolves to the process exit code. */
 export async function runHeadless(events: AsyncIterable<AgentEvent>, o: HeadlessOptions): Promise<number> {

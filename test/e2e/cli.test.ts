@@ -28,7 +28,7 @@ describe('usage', () => {
     [['--bogus', 'x'], /Unknown option '--bogus'/],
     [['--max-turns', 'zero', 'x'], /--max-turns takes a positive whole number/],
     [['--mode', 'xml', 'x'], /--mode is text or json/],
-    [['--tools', 'read,fly', 'x'], /Unknown tool: fly\. Available: read, write, bash\./],
+    [['--tools', 'read,fly', 'x'], /Unknown tool: fly\. Available: read, write, edit, apply_patch, bash, glob, grep, ls, find\./],
   ])('rejects %j with exit 2', async (args, message) => {
     const r = await run(args, { env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' } });
     expect(r.code).toBe(2);

@@ -95,7 +95,7 @@ describe.each([
     expect(results.map((r) => r.isError)).toEqual([true, true, true]);
     expect(results[0].content).toMatch(/^Invalid arguments for read: not valid JSON/);
     expect(results[1].content).toMatch(/^Invalid arguments for read: path: .*expected string/i);
-    expect(results[2].content).toBe('Unknown tool "teleport". Available tools: read, write, bash.');
+    expect(results[2].content).toBe('Unknown tool "teleport". Available tools: read, write, edit, apply_patch, bash, glob, grep, ls, find.');
     // The model sees all three errors in its next request.
     const next = JSON.stringify(server.turnRequests()[1].body.messages);
     expect(next).toContain('not valid JSON');

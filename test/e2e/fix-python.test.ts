@@ -54,7 +54,7 @@ describe.each([
     // Every request carries the task and the tools.
     for (const r of reqs) {
       expect(JSON.stringify(r.body)).toContain('fix the failing check');
-      expect(r.body.tools.map((t: any) => t.name ?? t.function.name)).toEqual(['read', 'write', 'bash']);
+      expect(r.body.tools.map((t: any) => t.name ?? t.function.name)).toEqual(['read', 'write', 'edit', 'apply_patch', 'bash', 'glob', 'grep', 'ls', 'find']);
       expect(r.body.stream).toBe(true);
     }
   });

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { defineTool, errorResult } from '../protocol/tool.ts';
+import { resolvePath } from './paths.ts';
+import { listDir } from './walk.ts';
+
+const DEFAULT_LIMIT = 500;
+
+export const lsTool = defineTool({
+  name: 'ls',
+  description: `List a folder's entries (folders end with "/"), sorted, leaving out what .gitignore ignores. At most ${DEFAULT_LIMIT} entries unless limit says otherwise.`,
+  parameters: z.object({
+    path: z.string().optional().describe('Folder to list (default: the working directory)'),
+    limit: z.number().int().min(1).optional().describe(`Maximum entries (default ${DEFAULT_LIMIT})`),
+  }),
+  readOnly: true,
+  async execute({ path = '.', limit = DEFAULT_LIMIT }, ctx) {
+    let entries;
+    try {
+      entries = await listDir(resolvePath(ctx.cwd, path));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return errorResult(code === 'ENOENT' ? `No such folder: ${path}` : code === 'ENOTDIR' ? `${path} is a file, not a folder; use read.` : `Cannot list ${path}: ${(err as Error).message}`);
+    }
+    if (entries.length === 0) return { content: `${path} is empty.` };
+    const shown = entries.slice(0, limit).map((e) => (e.dir ? `${e.name}/` : e.name));
+    const more = entries.length - shown.length;
+    return { content: shown.join('\n') + (more ? `\n[${more} more entries not shown; raise limit to see them]` : '') };
+  },
+});
