@@ -31,25 +31,44 @@ export interface AgentOptions {
   gitContext?: boolean;
 }
 
+interface AgentParts {
+  choice: ModelChoice;
+  model: LanguageModelV4;
+  info: ModelInfo;
+  tools: Tool[];
+  system: string;
+  cwd: string;
+  /** Environment for commands, secrets removed. */
+  commandEnv: NodeJS.ProcessEnv;
+  maxTurns: number;
+  useGit: boolean;
+}
+
 export class Agent {
   readonly messages: Message[] = [];
+  readonly choice: ModelChoice;
+  readonly info: ModelInfo;
+  readonly tools: Tool[];
+  readonly system: string;
+  readonly cwd: string;
+  readonly maxTurns: number;
+  private readonly model: LanguageModelV4;
+  private readonly commandEnv: NodeJS.ProcessEnv;
   private readonly toolState: ToolState = { seen: new Map() };
   private controller = new AbortController();
   private gitPending: Promise<string | undefined> | undefined;
 
-  private constructor(
-    readonly choice: ModelChoice,
-    private readonly model: LanguageModelV4,
-    readonly info: ModelInfo,
-    readonly tools: Tool[],
-    readonly system: string,
-    readonly cwd: string,
-    private readonly commandEnv: NodeJS.ProcessEnv,
-    readonly maxTurns: number,
-    useGit: boolean,
-  ) {
+  private constructor(p: AgentParts) {
+    this.choice = p.choice;
+    this.model = p.model;
+    this.info = p.info;
+    this.tools = p.tools;
+    this.system = p.system;
+    this.cwd = p.cwd;
+    this.commandEnv = p.commandEnv;
+    this.maxTurns = p.maxTurns;
     // Started now so it overlaps with the first request's preparation.
-    this.gitPending = useGit ? gitContext(cwd) : undefined;
+    this.gitPending = p.useGit ? gitContext(p.cwd) : undefined;
   }
 
   /** Throws ConfigError when no provider is configured and no local server answers. */
@@ -62,8 +81,17 @@ export class Agent {
     const tools = opts.tools?.length && typeof opts.tools[0] !== 'string' ? (opts.tools as Tool[]) : selectTools(opts.tools as string[] | undefined);
     const system = buildSystemPrompt({ cwd, tools, override: opts.systemPrompt, append: opts.appendSystemPrompt });
     const model = await createModel(choice);
-    const childEnv = commandEnv(env, settings.bash?.allowEnv);
-    return new Agent(choice, model, modelInfo(choice.model, env), tools, system, cwd, childEnv, opts.maxTurns ?? 40, opts.gitContext ?? true);
+    return new Agent({
+      choice,
+      model,
+      info: modelInfo(choice.model, env),
+      tools,
+      system,
+      cwd,
+      commandEnv: commandEnv(env, settings.bash?.allowEnv),
+      maxTurns: opts.maxTurns ?? 40,
+      useGit: opts.gitContext ?? true,
+    });
   }
 
   /** Sends a user message and runs the loop; yields every event until `done`. */

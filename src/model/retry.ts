@@ -14,8 +14,10 @@ export interface Failure {
 
 /** An error event inside an otherwise successful (HTTP 200) stream. */
 export class StreamError extends Error {
-  constructor(readonly payload: unknown) {
+  readonly payload: unknown;
+  constructor(payload: unknown) {
     super(providerMessage(payload) ?? (payload instanceof Error ? payload.message : String(payload)));
+    this.payload = payload;
   }
 }
 

@@ -27,8 +27,10 @@ export interface StepResult {
 
 /** A provider failure that retrying did not (or could not) fix. */
 export class ProviderError extends Error {
-  constructor(message: string, readonly status?: number) {
+  readonly status?: number;
+  constructor(message: string, status?: number) {
     super(message);
+    this.status = status;
   }
 }
 

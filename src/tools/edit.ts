@@ -57,7 +57,9 @@ interface Applied {
 export function applyEdits(original: string, edits: Array<{ oldText: string; newText: string }>, replaceAll: boolean, path: string): Applied | string {
   const bom = original.startsWith('\uFEFF') ? '\uFEFF' : '';
   const text = original.slice(bom.length);
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  // The file's usual line ending (a mixed file goes by its majority).
+  const crlf = text.split('\r\n').length - 1;
+  const eol = crlf > (text.split('\n').length - 1) / 2 ? '\r\n' : '\n';
   const toEol = (s: string) => s.replace(/\r?\n/g, eol);
   const label = (i: number) => (edits.length > 1 ? `edit ${i + 1}: ` : '');
 

@@ -55,8 +55,10 @@ export async function grepWithRg(rg: string, q: GrepQuery): Promise<GrepResult> 
   if (q.ignoreCase) args.push('--ignore-case');
   if (q.literal) args.push('--fixed-strings');
   if (q.context) args.push('--context', String(q.context));
-  if (q.glob) args.push('--glob', q.glob);
+  // No --glob: ripgrep lets it override .gitignore; the same filter as the
+  // JS walker is applied to the results instead.
   args.push('--regexp', q.pattern, '--', q.root);
+  const keep = globFilter(q);
   const child = spawn(rg, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: q.signal });
   const lines: GrepLine[] = [];
   let matches = 0;
@@ -74,6 +76,7 @@ export async function grepWithRg(rg: string, q: GrepQuery): Promise<GrepResult> 
       if (ev.type !== 'match' && ev.type !== 'context') continue;
       const d = ev.data;
       const path = d.path.text ?? Buffer.from(d.path.bytes, 'base64').toString();
+      if (keep && !keep(path)) continue;
       const text = (d.lines.text ?? Buffer.from(d.lines.bytes, 'base64').toString()).replace(/\r?\n$/, '');
       lines.push({ file: rel(q.cwd, path), line: d.line_number, text, match: ev.type === 'match' });
       if (ev.type === 'match' && ++matches >= q.cap) {
@@ -104,6 +107,13 @@ async function isBinary(path: string): Promise<boolean> {
   }
 }
 
+/** The glob option as a test on absolute paths (relative to the search root; no "/" means any depth). */
+function globFilter(q: GrepQuery): ((abs: string) => boolean) | undefined {
+  if (!q.glob) return undefined;
+  const isMatch = picomatch(q.glob, { basename: !q.glob.includes('/'), dot: true });
+  return (abs) => isMatch(relative(q.root, abs).split(sep).join('/') || abs);
+}
+
 export function toRegExp(q: Pick<GrepQuery, 'pattern' | 'literal' | 'ignoreCase'>): RegExp {
   const source = q.literal ? q.pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : q.pattern;
   return new RegExp(source, q.ignoreCase ? 'i' : '');
@@ -111,14 +121,14 @@ export function toRegExp(q: Pick<GrepQuery, 'pattern' | 'literal' | 'ignoreCase'
 
 export async function grepWithJs(q: GrepQuery): Promise<GrepResult> {
   const re = toRegExp(q);
-  const globMatch = q.glob ? picomatch(q.glob, { basename: !q.glob.includes('/'), dot: true }) : undefined;
+  const keep = globFilter(q);
   const lines: GrepLine[] = [];
   let matches = 0;
   const info = await stat(q.root);
   const files = info.isFile() ? [{ abs: q.root }] : walk(q.root, q.cwd, q.signal);
   for await (const e of files as AsyncIterable<{ abs: string; dir?: boolean }>) {
     if (e.dir) continue;
-    if (globMatch && !globMatch(relative(q.root, e.abs).split(sep).join('/') || e.abs)) continue;
+    if (keep && !keep(e.abs)) continue;
     const size = (await stat(e.abs)).size;
     if (size > MAX_FILE_BYTES || (await isBinary(e.abs))) continue;
     const fileLines = (await readFile(e.abs, 'utf8')).split('\n');

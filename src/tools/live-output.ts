@@ -7,11 +7,15 @@ export class LiveOutput {
   private pendingBytes = 0;
   private timer?: NodeJS.Timeout;
 
-  constructor(
-    private readonly emit: (text: string) => void,
-    private readonly intervalMs = 100,
-    private readonly maxBytes = 16 * 1024,
-  ) {}
+  private readonly emit: (text: string) => void;
+  private readonly intervalMs: number;
+  private readonly maxBytes: number;
+
+  constructor(emit: (text: string) => void, intervalMs = 100, maxBytes = 16 * 1024) {
+    this.emit = emit;
+    this.intervalMs = intervalMs;
+    this.maxBytes = maxBytes;
+  }
 
   push(chunk: Buffer): void {
     this.pending.push(chunk);

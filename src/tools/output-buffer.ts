@@ -14,7 +14,11 @@ export class OutputBuffer {
   private log?: WriteStream;
   logPath?: string;
 
-  constructor(private readonly limit = MAX_OUTPUT_BYTES) {}
+  private readonly limit: number;
+
+  constructor(limit = MAX_OUTPUT_BYTES) {
+    this.limit = limit;
+  }
 
   push(chunk: Buffer): void {
     this.total += chunk.length;

@@ -1,0 +1,106 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { commandEnv } from '../../src/safety/secrets.ts';
+import { bashTool } from '../../src/tools/bash.ts';
+import { tempDir } from '../support/cli.ts';
+import { text, toolContext } from '../support/tool-context.ts';
+
+const alive = (name: string) => spawnSync('pgrep', ['-f', `^${name} `]).status === 0;
+
+describe('bash', () => {
+  it('reports output and the exit code; a failing command is an error result', async () => {
+    const ctx = toolContext(tempDir());
+    expect(await bashTool.execute({ command: 'echo out; echo err >&2' }, ctx)).toEqual({ content: 'out\nerr\n[exit code 0]', isError: false });
+    expect(await bashTool.execute({ command: 'exit 3' }, ctx)).toEqual({ content: '(no output)\n[exit code 3]', isError: true });
+  });
+
+  it('streams output live to the frontends', async () => {
+    const ctx = toolContext(tempDir());
+    await bashTool.execute({ command: 'echo one; sleep 0.3; echo two' }, ctx);
+    expect(ctx.output.join('')).toBe('one\ntwo\n');
+    expect(ctx.output.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('carries a cd over to the next call', async () => {
+    const dir = tempDir();
+    const ctx = toolContext(dir);
+    await bashTool.execute({ command: 'mkdir -p sub/deeper && cd sub/deeper' }, ctx);
+    expect(text(await bashTool.execute({ command: 'pwd' }, ctx))).toBe(`${dir}/sub/deeper\n[exit code 0]`);
+  });
+
+  it('gives a command that reads stdin an immediate end of file', async () => {
+    const ctx = toolContext(tempDir());
+    const started = Date.now();
+    expect(text(await bashTool.execute({ command: 'read line; echo "got:[$line] status:$?"' }, ctx))).toBe('got:[] status:1\n[exit code 0]');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('kills the whole process group on timeout, background children included', async () => {
+    const marker = `nanocode-timeout-${process.pid}-${Date.now()}`;
+    const ctx = toolContext(tempDir());
+    const started = Date.now();
+    const r = await bashTool.execute({ command: `(exec -a ${marker}-bg sleep 1000) & echo started; exec -a ${marker}-fg sleep 1000`, timeout: 1 }, ctx);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(r).toEqual({ content: 'started\n[killed: timed out after 1 s]', isError: true });
+    expect(alive(`${marker}-fg`)).toBe(false);
+    expect(alive(`${marker}-bg`)).toBe(false);
+  });
+
+  it('stops background processes when the command ends', async () => {
+    const marker = `nanocode-bg-${process.pid}-${Date.now()}`;
+    const ctx = toolContext(tempDir());
+    const r = await bashTool.execute({ command: `(exec -a ${marker} sleep 1000) & echo done` }, ctx);
+    expect(text(r)).toBe('done\n[exit code 0]');
+    expect(alive(marker)).toBe(false);
+  });
+
+  it('cuts output to 8000 bytes, keeping head and tail, with the full output in a log file', async () => {
+    const ctx = toolContext(tempDir());
+    const r = text(await bashTool.execute({ command: 'seq 1 20000' }, ctx));
+    const m = /\n\[\.\.\. (\d+) bytes omitted; full output in (\/\S+\.log)\]\n/.exec(r)!;
+    expect(m).not.toBeNull();
+    expect(r.startsWith('1\n2\n3\n')).toBe(true);
+    expect(r.endsWith('19999\n20000\n[exit code 0]')).toBe(true);
+    const full = execFileSync('seq', ['1', '20000'], { encoding: 'utf8' });
+    expect(readFileSync(m[2], 'utf8')).toBe(full);
+    expect(Buffer.byteLength(r.slice(0, m.index)) + Buffer.byteLength(r.slice(m.index + m[0].length).replace('\n[exit code 0]', ''))).toBeLessThanOrEqual(8000);
+    expect(Number(m[1])).toBe(Buffer.byteLength(full) - 8000);
+  });
+
+  it('keeps memory bounded on 1 GB of output', { timeout: 120_000 }, async () => {
+    const script = `
+      import { bashTool } from ${JSON.stringify(resolve(import.meta.dirname, '../../src/tools/bash.ts'))};
+      let live = 0;
+      const r = await bashTool.execute({ command: 'yes | head -c 1G' }, { cwd: '/tmp', env: process.env, state: { seen: new Map() }, signal: new AbortController().signal, onOutput(c) { live += c.length; } });
+      console.log(JSON.stringify({ content: r.content, live, rss: process.resourceUsage().maxRSS }));`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: resolve(import.meta.dirname, '../..') });
+    expect(child.stderr).toBe('');
+    const { content, live, rss } = JSON.parse(child.stdout);
+    expect(content).toMatch(/\[\.\.\. 1073733824 bytes omitted; full output in \S+\]/);
+    expect(content.endsWith('y\n[exit code 0]')).toBe(true);
+    expect(live).toBeLessThan(10 * 1024 * 1024); // live updates are rate-limited too
+    expect(rss / 1024).toBeLessThan(160); // MB
+    const log = /full output in (\S+)\]/.exec(content)![1];
+    expect((await import('node:fs')).statSync(log).size).toBe(1024 ** 3);
+    (await import('node:fs')).rmSync(log);
+  });
+
+  it('keeps secret-looking variables out of commands unless allowed', async () => {
+    const env = { PATH: process.env.PATH, MY_API_KEY: 'k', GH_TOKEN: 't', DB_PASSWORD: 'p', AWS_SECRET_ACCESS_KEY: 's', PLAIN: 'visible' };
+    const ctx = toolContext(tempDir(), { env: commandEnv(env, ['GH_TOKEN']) });
+    const r = text(await bashTool.execute({ command: 'echo "${MY_API_KEY:-none} ${GH_TOKEN:-none} ${DB_PASSWORD:-none} ${AWS_SECRET_ACCESS_KEY:-none} $PLAIN"' }, ctx));
+    expect(r).toBe('none t none none visible\n[exit code 0]');
+  });
+
+  it('stops at once when cancelled', async () => {
+    const controller = new AbortController();
+    const ctx = toolContext(tempDir(), { signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    const started = Date.now();
+    const r = await bashTool.execute({ command: 'echo begun; sleep 30' }, ctx);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(r).toEqual({ content: 'begun\n[killed: cancelled by the user]', isError: true });
+  });
+});
