@@ -39,8 +39,13 @@ export const bashTool = defineTool({
     const output = new OutputBuffer();
     const live = new LiveOutput(ctx.onOutput);
     const onData = (chunk: Buffer) => {
-      output.push(chunk);
       live.push(chunk);
+      // Backpressure: a command faster than the disk waits for the log file.
+      if (!output.push(chunk)) {
+        child.stdout!.pause();
+        child.stderr!.pause();
+        void output.drained().then(() => (child.stdout!.resume(), child.stderr!.resume()));
+      }
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);

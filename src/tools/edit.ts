@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createTwoFilesPatch } from 'diff';
+import { formatPatch, structuredPatch } from 'diff';
 import { z } from 'zod';
 import { defineTool, errorResult, type ToolResult } from '../protocol/tool.ts';
 import { closestLines, fuzzyFind, nonOverlapping, occurrences, type Region } from './edit-match.ts';
@@ -58,8 +58,7 @@ export function applyEdits(original: string, edits: Array<{ oldText: string; new
   const bom = original.startsWith('\uFEFF') ? '\uFEFF' : '';
   const text = original.slice(bom.length);
   // The file's usual line ending (a mixed file goes by its majority).
-  const crlf = text.split('\r\n').length - 1;
-  const eol = crlf > (text.split('\n').length - 1) / 2 ? '\r\n' : '\n';
+  const eol = countOf(text, '\r\n') > countOf(text, '\n') / 2 ? '\r\n' : '\n';
   const toEol = (s: string) => s.replace(/\r?\n/g, eol);
   const label = (i: number) => (edits.length > 1 ? `edit ${i + 1}: ` : '');
 
@@ -94,11 +93,40 @@ export function applyEdits(original: string, edits: Array<{ oldText: string; new
   for (const r of [...regions].reverse()) edited = edited.slice(0, r.start) + r.replacement + edited.slice(r.end);
   if (edited === text) return 'No change: newText is the same as oldText.';
 
-  const diff = createTwoFilesPatch(`a/${path}`, `b/${path}`, text, edited, undefined, undefined, { context: 3 });
+  const diff = spanDiff(path, text, edited, regions[0].start, regions.at(-1)!.end);
   const lines = diff.split('\n');
   const body = lines.slice(lines.findIndex((l) => l.startsWith('@@')));
   const added = body.filter((l) => l.startsWith('+')).length;
   const removed = body.filter((l) => l.startsWith('-')).length;
   const count = regions.length === 1 ? '1 replacement' : `${regions.length} replacements`;
   return { text: bom + edited, report: { content: `Edited ${path}: ${count}, +${added} -${removed} lines.`, details: diff } };
+}
+
+function countOf(text: string, needle: string): number {
+  let n = 0;
+  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
+
+/**
+ * A unified diff of the changed span only, with three lines of context:
+ * before and after are identical outside [from, to), and diffing whole large
+ * files is slow.
+ */
+function spanDiff(path: string, before: string, after: string, from: number, to: number): string {
+  let start = before.lastIndexOf('\n', from - 1) + 1;
+  for (let i = 0; i < 3 && start > 0; i++) start = before.lastIndexOf('\n', start - 2) + 1;
+  let end = to;
+  for (let i = 0; i < 4 && end < before.length; i++) {
+    const nl = before.indexOf('\n', end);
+    end = nl === -1 ? before.length : nl + 1;
+  }
+  const tail = before.length - end;
+  const patch = structuredPatch(`a/${path}`, `b/${path}`, before.slice(start, end), after.slice(start, after.length - tail), undefined, undefined, { context: 3 });
+  const offset = countOf(before.slice(0, start), '\n');
+  for (const h of patch.hunks) {
+    h.oldStart += offset;
+    h.newStart += offset;
+  }
+  return formatPatch(patch);
 }

@@ -95,13 +95,17 @@ export async function grepWithRg(rg: string, q: GrepQuery): Promise<GrepResult> 
 
 const BINARY_SNIFF = 8192;
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
+/** Files read at once by the JS search. */
+const PARALLEL_READS = 32;
 
-async function isBinary(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
+/** The file's text, or undefined for binary and oversized files (as ripgrep skips them). */
+async function readText(path: string): Promise<string | undefined> {
+  const fh = await open(path, 'r').catch(() => undefined);
+  if (!fh) return undefined;
   try {
-    const buf = Buffer.alloc(BINARY_SNIFF);
-    const { bytesRead } = await fh.read(buf, 0, BINARY_SNIFF, 0);
-    return buf.subarray(0, bytesRead).includes(0);
+    if ((await fh.stat()).size > MAX_FILE_BYTES) return undefined;
+    const buf = await fh.readFile();
+    return buf.subarray(0, BINARY_SNIFF).includes(0) ? undefined : buf.toString('utf8');
   } finally {
     await fh.close();
   }
@@ -119,6 +123,21 @@ export function toRegExp(q: Pick<GrepQuery, 'pattern' | 'literal' | 'ignoreCase'
   return new RegExp(source, q.ignoreCase ? 'i' : '');
 }
 
+function searchText(content: string, file: string, re: RegExp, context: number, budget: number): { lines: GrepLine[]; matches: number } {
+  const fileLines = content.split('\n');
+  if (fileLines.at(-1) === '') fileLines.pop();
+  const shown = new Map<number, boolean>();
+  let matches = 0;
+  for (let i = 0; i < fileLines.length && matches < budget; i++) {
+    if (!re.test(fileLines[i])) continue;
+    matches++;
+    shown.set(i, true);
+    for (let c = Math.max(0, i - context); c <= Math.min(fileLines.length - 1, i + context); c++) if (!shown.has(c)) shown.set(c, false);
+  }
+  const lines = [...shown].map(([i, match]) => ({ file, line: i + 1, text: fileLines[i].replace(/\r$/, ''), match }));
+  return { lines, matches };
+}
+
 export async function grepWithJs(q: GrepQuery): Promise<GrepResult> {
   const re = toRegExp(q);
   const keep = globFilter(q);
@@ -126,23 +145,22 @@ export async function grepWithJs(q: GrepQuery): Promise<GrepResult> {
   let matches = 0;
   const info = await stat(q.root);
   const files = info.isFile() ? [{ abs: q.root }] : walk(q.root, q.cwd, q.signal);
+  // Read files concurrently; results are sorted at the end, so order does not matter.
+  const inFlight = new Set<Promise<void>>();
+  const search = async (abs: string) => {
+    const content = await readText(abs);
+    if (content === undefined || matches >= q.cap) return;
+    const found = searchText(content, rel(q.cwd, abs), re, q.context, q.cap - matches);
+    matches += found.matches;
+    lines.push(...found.lines);
+  };
   for await (const e of files as AsyncIterable<{ abs: string; dir?: boolean }>) {
-    if (e.dir) continue;
-    if (keep && !keep(e.abs)) continue;
-    const size = (await stat(e.abs)).size;
-    if (size > MAX_FILE_BYTES || (await isBinary(e.abs))) continue;
-    const fileLines = (await readFile(e.abs, 'utf8')).split('\n');
-    if (fileLines.at(-1) === '') fileLines.pop();
-    const shown = new Map<number, boolean>();
-    for (let i = 0; i < fileLines.length; i++) {
-      if (!re.test(fileLines[i])) continue;
-      shown.set(i, true);
-      for (let c = Math.max(0, i - q.context); c <= Math.min(fileLines.length - 1, i + q.context); c++) if (!shown.has(c)) shown.set(c, false);
-      if (++matches >= q.cap) break;
-    }
-    const file = rel(q.cwd, e.abs);
-    for (const [i, match] of shown) lines.push({ file, line: i + 1, text: fileLines[i].replace(/\r$/, ''), match });
-    if (matches >= q.cap) return { lines: sortLines(lines), matches, capped: true };
+    if (matches >= q.cap) break;
+    if (e.dir || (keep && !keep(e.abs))) continue;
+    const p = search(e.abs).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    if (inFlight.size >= PARALLEL_READS) await Promise.race(inFlight);
   }
-  return { lines: sortLines(lines), matches, capped: false };
+  await Promise.all(inFlight);
+  return { lines: sortLines(lines), matches, capped: matches >= q.cap };
 }

@@ -9,7 +9,9 @@ export const MAX_OUTPUT_BYTES = 8000;
 export class OutputBuffer {
   private head: Buffer[] = [];
   private headBytes = 0;
-  private tail = Buffer.alloc(0);
+  /** The latest chunks, trimmed to about half the limit. */
+  private tail: Buffer[] = [];
+  private tailBytes = 0;
   private total = 0;
   private log?: WriteStream;
   logPath?: string;
@@ -20,15 +22,15 @@ export class OutputBuffer {
     this.limit = limit;
   }
 
-  push(chunk: Buffer): void {
+  /** False when the log file is behind: pause the producer until drained(). */
+  push(chunk: Buffer): boolean {
     this.total += chunk.length;
     if (this.total > this.limit && !this.log) {
       this.logPath = join(tmpdir(), `nanocode-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.log`);
       this.log = createWriteStream(this.logPath);
-      for (const b of this.head) this.log.write(b);
-      this.log.write(this.tail);
+      for (const b of [...this.head, ...this.tail]) this.log.write(b);
     }
-    this.log?.write(chunk);
+    const keepGoing = this.log ? this.log.write(chunk) : true;
     const half = this.limit / 2;
     if (this.headBytes < half) {
       const take = chunk.subarray(0, half - this.headBytes);
@@ -37,9 +39,15 @@ export class OutputBuffer {
       chunk = chunk.subarray(take.length);
     }
     if (chunk.length) {
-      const joined = Buffer.concat([this.tail, chunk]);
-      this.tail = joined.subarray(Math.max(0, joined.length - half));
+      this.tail.push(chunk);
+      this.tailBytes += chunk.length;
+      while (this.tailBytes - this.tail[0].length >= half) this.tailBytes -= this.tail.shift()!.length;
     }
+    return keepGoing;
+  }
+
+  drained(): Promise<void> {
+    return new Promise((resolve) => (this.log ? this.log.once('drain', resolve) : resolve()));
   }
 
   async close(): Promise<void> {
@@ -49,10 +57,12 @@ export class OutputBuffer {
   /** The bounded text for the model. */
   text(): string {
     const head = Buffer.concat(this.head).toString('utf8');
-    if (this.total <= this.limit) return head + this.tail.toString('utf8');
-    const omitted = this.total - this.headBytes - this.tail.length;
+    const all = Buffer.concat(this.tail);
+    if (this.total <= this.limit) return head + all.toString('utf8');
+    const kept = all.subarray(Math.max(0, all.length - this.limit / 2));
+    const omitted = this.total - this.headBytes - kept.length;
     // Drop the partial characters at the cut edges.
-    const tail = this.tail.toString('utf8').replace(/^\uFFFD+/, '');
+    const tail = kept.toString('utf8').replace(/^\uFFFD+/, '');
     return `${head.replace(/\uFFFD+$/, '')}\n[... ${omitted} bytes omitted; full output in ${this.logPath}]\n${tail}`;
   }
 }

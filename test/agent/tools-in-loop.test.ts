@@ -114,3 +114,32 @@ it('refuses an invalid settings file with a clear message and exit 2', async () 
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/\.nanocode\/settings\.json: bash\.allowEnv: .*expected array/i);
 });
+
+it('runs the search tools and apply_patch through the binary', async () => {
+  const dir = tempDir();
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'src/app.ts'), 'export const answer = 41;\n');
+  writeFileSync(join(dir, '.gitignore'), 'dist/\n');
+  mkdirSync(join(dir, 'dist'));
+  writeFileSync(join(dir, 'dist/app.js'), 'const answer = 41;\n');
+  const patch = '--- a/src/app.ts\n+++ b/src/app.ts\n@@ -1 +1 @@\n-export const answer = 41;\n+export const answer = 42;\n';
+  server = await startScriptedServer([
+    {
+      toolCalls: [
+        { name: 'ls', args: {} },
+        { name: 'glob', args: { pattern: '**/*.ts' } },
+        { name: 'find', args: { pattern: 'app' } },
+        { name: 'grep', args: { pattern: 'answer = \\d+' } },
+      ],
+    },
+    { toolCalls: [{ name: 'apply_patch', args: { patch } }] },
+    { text: 'patched' },
+  ]);
+  const r = await run(['fix the answer'], { cwd: dir, env: env(server) });
+  expect(r.code).toBe(0);
+  const results = server.turnRequests()[1].body.messages.filter((m: any) => m.role === 'tool').map((m: any) => m.content);
+  expect(results).toEqual(['.gitignore\nsrc/', 'src/app.ts', 'src/app.ts', 'src/app.ts:1: export const answer = 41;']);
+  expect(server.turnRequests()[2].body.messages.at(-1).content).toBe('Applied the patch: modified src/app.ts.');
+  expect((await import('node:fs')).readFileSync(join(dir, 'src/app.ts'), 'utf8')).toBe('export const answer = 42;\n');
+});

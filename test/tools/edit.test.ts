@@ -22,6 +22,14 @@ describe('edit', () => {
     expect(f.read()).toBe('one\nTWO\nthree\n');
   });
 
+  it('numbers the diff by the file\'s real lines, deep in a large file', async () => {
+    const f = file(Array.from({ length: 1000 }, (_, i) => `row ${i + 1};`).join('\n') + '\n');
+    const r = await editTool.execute({ path: 'f.txt', oldText: 'row 500;', newText: 'row five hundred;' }, f.ctx);
+    expect(r.details).toContain('@@ -497,7 +497,7 @@\n row 497;\n row 498;\n row 499;\n-row 500;\n+row five hundred;\n row 501;\n row 502;\n row 503;\n');
+    const first = await editTool.execute({ path: 'f.txt', oldText: 'row 1;', newText: 'row one;' }, f.ctx);
+    expect(first.details).toContain('@@ -1,4 +1,4 @@\n-row 1;\n+row one;\n row 2;\n');
+  });
+
   it('accepts a single top-level oldText/newText', async () => {
     const f = file('a b c');
     await editTool.execute({ path: 'f.txt', oldText: 'b', newText: 'B' }, f.ctx);
