@@ -39,7 +39,9 @@ async function main(argv: string[]): Promise<number> {
     prompt = input.prompt;
     cwd ??= input.cwd;
   }
-  if (!prompt) {
+  // No task and a terminal on both ends: the interactive terminal.
+  const interactive = !prompt && !!process.stdin.isTTY && !!process.stdout.isTTY;
+  if (!prompt && !interactive) {
     process.stderr.write(`nanocode: no task given.\n\n${USAGE}\n`);
     return 2;
   }
@@ -67,6 +69,11 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
+  if (interactive) {
+    const { runRepl } = await import('./ui/repl.ts');
+    return runRepl({ agent, home });
+  }
+
   // First Ctrl-C cancels cleanly (exit 130); a second one exits at once.
   let interrupted = false;
   process.on('SIGINT', () => {
@@ -76,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
   });
   process.stdout.on('error', () => {}); // a closed pipe is not our failure
 
-  return runHeadless(agent.prompt(prompt), {
+  return runHeadless(agent.prompt(prompt!), {
     mode: args.mode,
     quiet: args.quiet,
     progress: !!process.stderr.isTTY,

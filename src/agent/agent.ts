@@ -3,11 +3,11 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { ConfigError, chooseModel, missingKeyMessage, type ModelChoice, requestedModel } from '../config/providers.ts';
 import { loadSettings, nanocodeHome } from '../config/settings.ts';
-import { modelInfo, type ModelInfo } from '../model/catalog.ts';
+import { costOf, modelInfo, type ModelInfo } from '../model/catalog.ts';
 import { probeLocalServers } from '../model/probe.ts';
 import { createModel } from '../model/resolve.ts';
 import type { AgentEvent } from '../protocol/events.ts';
-import type { Message } from '../protocol/messages.ts';
+import { addUsage, emptyUsage, type Message, type Usage } from '../protocol/messages.ts';
 import type { Tool, ToolState } from '../protocol/tool.ts';
 import { commandEnv } from '../safety/secrets.ts';
 import { gitContext } from './git-context.ts';
@@ -46,13 +46,18 @@ interface AgentParts {
 
 export class Agent {
   readonly messages: Message[] = [];
-  readonly choice: ModelChoice;
-  readonly info: ModelInfo;
+  choice: ModelChoice;
+  info: ModelInfo;
+  /** Token usage of every request this session, and its cost when known. */
+  usage: Usage = emptyUsage();
+  cost: number | undefined;
+  /** Input tokens of the latest request: how full the context is. */
+  contextTokens = 0;
   readonly tools: Tool[];
   readonly system: string;
   readonly cwd: string;
   readonly maxTurns: number;
-  private readonly model: LanguageModelV4;
+  private model: LanguageModelV4;
   private readonly commandEnv: NodeJS.ProcessEnv;
   private readonly toolState: ToolState = { seen: new Map() };
   private controller = new AbortController();
@@ -95,27 +100,67 @@ export class Agent {
   }
 
   /** Sends a user message and runs the loop; yields every event until `done`. */
-  async *prompt(text: string): AsyncGenerator<AgentEvent> {
+  async *prompt(text: string, opts: { steering?: () => string[] } = {}): AsyncGenerator<AgentEvent> {
     if (this.controller.signal.aborted) this.controller = new AbortController();
     const git = await this.gitPending;
     this.gitPending = undefined;
     const message: Message = { role: 'user', content: git ? `${text}\n\n${git}` : text };
     this.messages.push(message);
     yield { type: 'message', message };
-    yield* runLoop(
-      {
-        model: this.model,
-        modelInfo: this.info,
-        system: this.system,
-        tools: this.tools,
-        cwd: this.cwd,
-        env: this.commandEnv,
-        toolState: this.toolState,
-        maxTurns: this.maxTurns,
-        signal: this.controller.signal,
-      },
-      this.messages,
-    );
+    yield* this.track(runLoop(this.loopConfig(this.tools, this.maxTurns, opts.steering), this.messages));
+  }
+
+  /**
+   * A side question answered from the current conversation without adding to
+   * it (/btw). With `readOnlyTools`, it may look things up.
+   */
+  async *aside(question: string, readOnlyTools = false): AsyncGenerator<AgentEvent> {
+    if (this.controller.signal.aborted) this.controller = new AbortController();
+    const tools = readOnlyTools ? this.tools.filter((t) => t.readOnly) : [];
+    const scratch: Message[] = [...this.messages, { role: 'user', content: question }];
+    yield* this.track(runLoop(this.loopConfig(tools, readOnlyTools ? 10 : 1), scratch));
+  }
+
+  /** Starts a new conversation. */
+  reset(): void {
+    this.messages.length = 0;
+    this.contextTokens = 0;
+    this.toolState.seen.clear();
+    this.gitPending = gitContext(this.cwd);
+  }
+
+  /** Switches to another model of the same provider. */
+  async setModel(id: string): Promise<void> {
+    this.choice = { ...this.choice, model: id };
+    this.model = await createModel(this.choice);
+    this.info = modelInfo(id);
+  }
+
+  private loopConfig(tools: Tool[], maxTurns: number, steering?: () => string[]) {
+    return {
+      model: this.model,
+      modelInfo: this.info,
+      system: this.system,
+      tools,
+      cwd: this.cwd,
+      env: this.commandEnv,
+      toolState: this.toolState,
+      maxTurns,
+      signal: this.controller.signal,
+      steering,
+    };
+  }
+
+  /** Keeps the session's usage totals as events pass. */
+  private async *track(events: AsyncGenerator<AgentEvent>): AsyncGenerator<AgentEvent> {
+    for await (const e of events) {
+      if (e.type === 'usage') {
+        this.usage = addUsage(this.usage, e.usage);
+        this.cost = costOf(this.usage, this.info);
+        this.contextTokens = e.usage.input + e.usage.output;
+      }
+      yield e;
+    }
   }
 
   /** Cancels the current request and every running tool. */

@@ -29,6 +29,8 @@ export interface LoopConfig {
   toolState: ToolState;
   maxTurns: number;
   signal: AbortSignal;
+  /** Messages the user typed while the agent worked, delivered before the next model call. */
+  steering?: () => string[];
 }
 
 /** Runs until the model stops calling tools, `maxTurns` is reached, or the signal aborts. */
@@ -49,6 +51,7 @@ export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGener
       yield { type: 'error', message: `Stopped: reached the limit of ${cfg.maxTurns} turns (--max-turns).` };
       return yield done('max_turns');
     }
+    for (const steer of turn > 0 ? (cfg.steering?.() ?? []) : []) yield append({ role: 'user', content: steer });
     turn++;
     yield { type: 'turn_start', turn };
 

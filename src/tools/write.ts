@@ -1,9 +1,12 @@
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { defineTool, errorResult } from '../protocol/tool.ts';
+import { spanDiff } from './diff.ts';
 import { markSeen, withFileLock } from './file-state.ts';
 import { resolvePath } from './paths.ts';
+
+const MAX_DIFF_CHARS = 1_000_000;
 
 /** Writes via a temp file and rename, so readers never see half a file; keeps the mode. */
 export async function writeAtomic(path: string, content: string | Buffer): Promise<void> {
@@ -24,13 +27,20 @@ export const writeTool = defineTool({
   readOnly: false,
   async execute({ path, content }, ctx) {
     const abs = resolvePath(ctx.cwd, path);
+    let before: string;
     try {
-      await withFileLock(abs, () => writeAtomic(abs, content));
+      before = await withFileLock(abs, async () => {
+        const old = await readFile(abs, 'utf8').catch(() => '');
+        await writeAtomic(abs, content);
+        return old;
+      });
     } catch (err) {
       return errorResult(`Cannot write ${path}: ${(err as Error).message}`);
     }
     await markSeen(ctx.state, abs);
     const lines = content === '' ? 0 : content.split('\n').length - (content.endsWith('\n') ? 1 : 0);
-    return { content: `Wrote ${path}: ${lines} lines, ${Buffer.byteLength(content)} bytes.` };
+    // The person sees what changed; huge files are not diffed.
+    const details = before.length + content.length < MAX_DIFF_CHARS ? spanDiff(path, before, content) : undefined;
+    return { content: `Wrote ${path}: ${lines} lines, ${Buffer.byteLength(content)} bytes.`, details };
   },
 });

@@ -1,0 +1,33 @@
+// The models an endpoint offers (GET /models), for /model.
+import type { ModelChoice } from '../config/providers.ts';
+
+const DEFAULT_BASE: Partial<Record<ModelChoice['provider'], string>> = {
+  openai: 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com/v1',
+  groq: 'https://api.groq.com/openai/v1',
+  deepseek: 'https://api.deepseek.com/v1',
+  xai: 'https://api.x.ai/v1',
+  openrouter: 'https://openrouter.ai/api/v1',
+  google: 'https://generativelanguage.googleapis.com/v1beta/openai',
+};
+
+/** Model ids, or undefined when the endpoint cannot list them. */
+export async function listModels(choice: ModelChoice, signal = AbortSignal.timeout(5000)): Promise<string[] | undefined> {
+  const base = (choice.baseURL ?? DEFAULT_BASE[choice.provider])?.replace(/\/+$/, '');
+  if (!base) return undefined;
+  const anthropic = choice.provider === 'anthropic';
+  const headers: Record<string, string> = anthropic
+    ? { 'x-api-key': choice.apiKey ?? '', 'anthropic-version': '2023-06-01' }
+    : choice.apiKey
+      ? { authorization: `Bearer ${choice.apiKey}` }
+      : {};
+  try {
+    const res = await fetch(`${base}/models`, { headers, signal });
+    if (!res.ok) return undefined;
+    const body = (await res.json()) as { data?: Array<{ id?: unknown }> };
+    const ids = (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
+    return ids.length ? ids.sort() : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,89 @@
+// Terminal styling and text measurement. Colours are off with NO_COLOR or
+// when the output is not a terminal.
+
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
+
+export interface Style {
+  bold(s: string): string;
+  dim(s: string): string;
+  italic(s: string): string;
+  underline(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  blue(s: string): string;
+  magenta(s: string): string;
+  cyan(s: string): string;
+  gray(s: string): string;
+}
+
+const code = (open: number, close: number) => (s: string) => `\x1b[${open}m${s}\x1b[${close}m`;
+
+export const colors: Style = {
+  bold: code(1, 22),
+  dim: code(2, 22),
+  italic: code(3, 23),
+  underline: code(4, 24),
+  red: code(31, 39),
+  green: code(32, 39),
+  yellow: code(33, 39),
+  blue: code(34, 39),
+  magenta: code(35, 39),
+  cyan: code(36, 39),
+  gray: code(90, 39),
+};
+
+const id = (s: string) => s;
+export const plain: Style = Object.fromEntries(Object.keys(colors).map((k) => [k, id])) as unknown as Style;
+
+export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): Style {
+  return stream.isTTY && !env.NO_COLOR ? colors : plain;
+}
+
+export const stripAnsi = (s: string) => s.replace(ANSI, '');
+
+/** Columns a string takes (wide East Asian characters and emoji count two). */
+export function visibleWidth(s: string): number {
+  let w = 0;
+  for (const ch of stripAnsi(s)) w += wide(ch.codePointAt(0)!) ? 2 : 1;
+  return w;
+}
+
+function wide(cp: number): boolean {
+  return (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0x1f300 && cp <= 0x1faff)
+  );
+}
+
+/** Splits a styled line into rows of at most `width` columns, keeping escape codes intact. */
+export function wrap(line: string, width: number): string[] {
+  if (width < 1 || visibleWidth(line) <= width) return [line];
+  const rows: string[] = [];
+  let row = '';
+  let w = 0;
+  const tokens = line.split(/(\x1b\[[0-9;?]*[A-Za-z])/);
+  for (const t of tokens) {
+    if (t.startsWith('\x1b')) {
+      row += t;
+      continue;
+    }
+    for (const ch of t) {
+      const cw = wide(ch.codePointAt(0)!) ? 2 : 1;
+      if (w + cw > width) {
+        rows.push(row);
+        row = '';
+        w = 0;
+      }
+      row += ch;
+      w += cw;
+    }
+  }
+  rows.push(row);
+  return rows;
+}

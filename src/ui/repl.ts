@@ -1,0 +1,294 @@
+// The interactive terminal: a prompt that stays usable while the agent works
+// (input steers it), slash commands, interrupts, and a status line.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Agent } from '../agent/agent.ts';
+import type { AgentEvent } from '../protocol/events.ts';
+import { type Style, styleFor, visibleWidth, wrap } from './ansi.ts';
+import { commandNames, type CommandContext, findCommand, type Queue } from './commands.ts';
+import { Editor } from './editor.ts';
+import { appendHistory, loadHistory } from './history.ts';
+import { type Key, KeyReader } from './keys.ts';
+import { type Cursor, Screen } from './screen.ts';
+import { Transcript } from './transcript.ts';
+
+export interface ReplOptions {
+  agent: Agent;
+  home: string;
+  input?: NodeJS.ReadStream;
+  output?: NodeJS.WriteStream;
+}
+
+const DOUBLE_CTRL_C_MS = 2000;
+
+export function runRepl(o: ReplOptions): Promise<number> {
+  return new Repl(o).start();
+}
+
+class Repl {
+  private readonly agent: Agent;
+  private readonly home: string;
+  private readonly input: NodeJS.ReadStream;
+  private readonly output: NodeJS.WriteStream;
+  private readonly style: Style;
+  private readonly screen: Screen;
+  private readonly editor: Editor;
+  private readonly keys = new KeyReader();
+  private transcript: Transcript;
+  private readonly queue: Queue = { steer: [], followup: [] };
+  private running = false;
+  private lastCtrlC = 0;
+  private hints: string[] = [];
+  private ticker?: NodeJS.Timeout;
+  private finish!: (code: number) => void;
+
+  constructor(o: ReplOptions) {
+    this.agent = o.agent;
+    this.home = o.home;
+    this.input = o.input ?? process.stdin;
+    this.output = o.output ?? process.stdout;
+    this.style = styleFor(this.output);
+    this.screen = new Screen(this.output);
+    this.editor = new Editor(loadHistory(o.home));
+    this.transcript = new Transcript(this.style, process.env.SHOW_THINKING !== '0');
+  }
+
+  start(): Promise<number> {
+    const done = new Promise<number>((resolve) => (this.finish = resolve));
+    this.input.setRawMode?.(true);
+    this.input.setEncoding('utf8');
+    this.output.write('\x1b[?2004h'); // bracketed paste
+    const onData = (chunk: string) => {
+      for (const key of this.keys.feed(chunk)) void this.onKey(key);
+      this.draw();
+    };
+    const onResize = () => {
+      this.screen.invalidate();
+      this.draw();
+    };
+    this.input.on('data', onData);
+    this.output.on('resize', onResize);
+    this.print([this.style.gray(`nanocode · ${this.agent.choice.model} · ${this.agent.cwd} · /help for commands`), '']);
+    return done.then((code) => {
+      this.input.off('data', onData);
+      this.output.off('resize', onResize);
+      clearInterval(this.ticker);
+      this.hints = [];
+      this.screen.render([]);
+      this.output.write('\x1b[?2004l');
+      this.input.setRawMode?.(false);
+      this.input.pause();
+      return code;
+    });
+  }
+
+  private print(lines: string[]): void {
+    this.screen.commit(lines, ...this.liveAndCursor());
+  }
+
+  private draw(): void {
+    this.screen.render(...this.liveAndCursor());
+  }
+
+  /** The live region: transcript, prompt, hints and the status line. */
+  private liveAndCursor(): [string[], Cursor] {
+    const width = this.screen.width;
+    const live = this.transcript.live(Date.now(), width);
+    const prompt: string[] = [];
+    let cursor: Cursor = { row: 0, col: 2 };
+    const before = this.editor.text.slice(0, this.editor.cursor);
+    this.editor.text.split('\n').forEach((line, i) => {
+      const rows = wrap(`${i === 0 ? this.style.bold('›') : ' '} ${line}`, width);
+      if (i === before.split('\n').length - 1) {
+        const col = visibleWidth(before.split('\n').at(-1)!) + 2;
+        cursor = { row: live.length + 1 + prompt.length + Math.floor(col / width), col: col % width };
+      }
+      prompt.push(...rows);
+    });
+    const rule = this.style.gray('─'.repeat(Math.max(10, width)));
+    return [[...live, rule, ...prompt, rule, this.status(), ...this.hints], cursor];
+  }
+
+  private status(): string {
+    const a = this.agent;
+    const parts = [a.choice.model, `ctx ${((a.contextTokens / a.info.contextWindow) * 100).toFixed(0)}%`];
+    if (a.cost !== undefined) parts.push(`$${a.cost.toFixed(4)}`);
+    const queued = this.queue.steer.length + this.queue.followup.length;
+    if (queued) parts.push(`${queued} queued`);
+    return this.style.gray(parts.join(' · '));
+  }
+
+  private async onKey(key: Key): Promise<void> {
+    const e = this.editor;
+    if (key.name !== 'tab') this.hints = [];
+    if (key.name !== 'ctrl-c') this.lastCtrlC = 0;
+    switch (key.name) {
+      case 'text':
+      case 'paste':
+        return e.insert(key.text);
+      case 'newline':
+        return e.insert('\n');
+      case 'enter':
+        if (e.text.slice(0, e.cursor).endsWith('\\')) {
+          e.backspace();
+          return e.insert('\n');
+        }
+        return this.submit(e.submit());
+      case 'backspace':
+        return e.backspace();
+      case 'delete':
+        return e.delete();
+      case 'left':
+        return e.left();
+      case 'right':
+        return e.right();
+      case 'up':
+        return e.up();
+      case 'down':
+        return e.down();
+      case 'home':
+        return e.home();
+      case 'end':
+        return e.end();
+      case 'word-left':
+        return e.wordLeft();
+      case 'word-right':
+        return e.wordRight();
+      case 'ctrl-k':
+        return e.killToEnd();
+      case 'ctrl-u':
+        return e.killToStart();
+      case 'ctrl-w':
+        return e.killWord();
+      case 'ctrl-l':
+        this.screen.invalidate();
+        return;
+      case 'ctrl-o':
+        if (this.transcript.lastReasoning) this.print([...this.transcript.lastReasoning.split('\n').map((l) => this.style.dim(l)), '']);
+        return;
+      case 'tab':
+        return this.complete();
+      case 'escape':
+        if (this.running) this.agent.abort();
+        return;
+      case 'ctrl-c':
+        return this.ctrlC();
+      case 'ctrl-d':
+        if (!e.text) this.finish(0);
+        else e.delete();
+        return;
+    }
+  }
+
+  /** One Ctrl-C cancels the work (or clears the prompt); a second within 2 s, or on an empty prompt, exits. */
+  private ctrlC(): void {
+    const now = Date.now();
+    if (now - this.lastCtrlC < DOUBLE_CTRL_C_MS || (!this.running && !this.editor.text)) return this.finish(130);
+    this.lastCtrlC = now;
+    if (this.running) this.agent.abort();
+    else this.editor.set('');
+    this.hints = [this.style.gray('Press Ctrl-C again to exit.')];
+  }
+
+  private async submit(text: string): Promise<void> {
+    const trimmed = text.trim();
+    if (!trimmed) return;
+    appendHistory(this.home, text);
+    if (trimmed === 'exit' || trimmed === 'quit') return this.finish(0);
+    if (trimmed.startsWith('/')) return this.command(trimmed);
+    if (this.running) {
+      this.queue.steer.push(text);
+      return;
+    }
+    await this.run(this.agent.prompt(text, { steering: () => this.queue.steer.splice(0) }));
+  }
+
+  private async command(line: string): Promise<void> {
+    const [name, ...rest] = line.split(/\s+/);
+    const cmd = findCommand(name);
+    if (!cmd) {
+      const near = commandNames().filter((n) => n.startsWith(name.slice(0, 3)));
+      return this.print([this.style.yellow(`Unknown command ${name}.${near.length ? ` Did you mean ${near.join(', ')}?` : ''} /help lists them.`), '']);
+    }
+    if (this.running && !cmd.whileRunning) return this.print([this.style.yellow(`${name} waits until the agent is done (Esc interrupts it).`), '']);
+    const ctx: CommandContext = {
+      agent: this.agent,
+      queue: this.queue,
+      style: this.style,
+      running: this.running,
+      print: (lines) => this.print(lines),
+      aside: (question, withTools) => void this.run(this.agent.aside(question, withTools), true),
+      suspend: (fn) => {
+        this.input.setRawMode?.(false);
+        try {
+          return fn();
+        } finally {
+          this.input.setRawMode?.(true);
+          this.screen.invalidate();
+        }
+      },
+      exit: (code) => this.finish(code),
+    };
+    try {
+      await cmd.run(ctx, line.slice(name.length).trim());
+    } catch (err) {
+      this.print([this.style.red(`${name} failed: ${(err as Error).message}`), '']);
+    }
+    this.draw();
+  }
+
+  /** Drives one run of the agent, then any queued follow-ups. */
+  private async run(events: AsyncGenerator<AgentEvent>, aside = false): Promise<void> {
+    this.running = true;
+    if (aside) this.print([this.style.gray('(side question: not added to the conversation)')]);
+    this.ticker = setInterval(() => this.draw(), 100);
+    try {
+      for await (const e of events) {
+        const lines = this.transcript.handle(e);
+        if (lines.length) this.print(lines);
+        else this.draw();
+      }
+    } catch (err) {
+      this.print([this.style.red(`✗ ${(err as Error).message}`), '']);
+    } finally {
+      clearInterval(this.ticker);
+      this.running = false;
+      this.transcript = new Transcript(this.style, process.env.SHOW_THINKING !== '0');
+    }
+    // Steering that arrived too late for this run, then follow-ups, go next.
+    const next = this.queue.steer.length ? this.queue.steer.splice(0).join('\n\n') : this.queue.followup.shift();
+    this.draw();
+    if (next !== undefined) await this.run(this.agent.prompt(next, { steering: () => this.queue.steer.splice(0) }));
+  }
+
+  /** Tab: completes a slash command or an @path. */
+  private complete(): void {
+    const { start, word } = this.editor.wordAtCursor();
+    let options: string[] = [];
+    if (start === 0 && word.startsWith('/')) options = commandNames().filter((n) => n.startsWith(word));
+    else if (word.startsWith('@')) options = pathCompletions(this.agent.cwd, word.slice(1)).map((p) => `@${p}`);
+    if (!options.length) return;
+    const common = options.reduce((a, b) => {
+      let i = 0;
+      while (i < a.length && a[i] === b[i]) i++;
+      return a.slice(0, i);
+    });
+    const single = options.length === 1;
+    this.editor.replaceWord(start, single && !common.endsWith('/') ? `${common} ` : common);
+    this.hints = single ? [] : [this.style.gray(options.slice(0, 12).join('  ') + (options.length > 12 ? `  … ${options.length - 12} more` : ''))];
+  }
+}
+
+/** Files and folders starting with the typed prefix (folders end with /). */
+function pathCompletions(cwd: string, typed: string): string[] {
+  const dir = typed.includes('/') ? typed.slice(0, typed.lastIndexOf('/') + 1) : '';
+  const prefix = typed.slice(dir.length);
+  try {
+    return readdirSync(join(cwd, dir || '.'), { withFileTypes: true })
+      .filter((e) => e.name.startsWith(prefix) && (prefix.startsWith('.') || !e.name.startsWith('.')))
+      .map((e) => `${dir}${e.name}${e.isDirectory() ? '/' : ''}`)
+      .sort();
+  } catch {
+    return [];
+  }
+}
