@@ -1,0 +1,160 @@
+// The interactive terminal, driven in tmux against the scripted model server.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { tempDir } from '../support/cli.ts';
+import { type ScriptedServer, startScriptedServer } from '../support/scripted-server.ts';
+import { openPane, type Pane } from '../support/tmux.ts';
+
+let server: ScriptedServer | undefined;
+let pane: Pane | undefined;
+afterEach(async () => {
+  pane?.kill();
+  await server?.close();
+});
+
+const env = (s: ScriptedServer) => ({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: s.openaiBaseURL });
+const messagesOf = (i: number) => JSON.stringify(server!.turnRequests()[i].body.messages);
+
+it('streams a markdown answer', async () => {
+  server = await startScriptedServer([{ text: '# Results\n\nThe **tests** pass. Run them with `npm test`:\n\n```js\nconst x = 1; // one\n```\n\n- first\n- second\n' }]);
+  pane = openPane(env(server));
+  await pane.waitFor('/help for commands');
+  pane.type('how do I test?');
+  pane.keys('Enter');
+  const screen = await pane.waitFor('• second');
+  expect(screen).toContain('› how do I test?');
+  expect(screen).toContain('The tests pass. Run them with npm test:');
+  expect(screen).toMatch(/╭─ js\n│ const x = 1; \/\/ one\n╰─/);
+  expect(screen).not.toContain('**');
+  expect(screen).not.toContain('```');
+});
+
+it('shows a tool call as one line with its result and a diff', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'greet.py'), 'print("hello")\n');
+  server = await startScriptedServer([
+    { toolCalls: [{ name: 'edit', args: { path: 'greet.py', oldText: 'hello', newText: 'hello, world' } }] },
+    { text: 'Edited.' },
+  ]);
+  pane = openPane(env(server), { cwd: dir });
+  await pane.waitFor('/help for commands');
+  pane.type('greet the world');
+  pane.keys('Enter');
+  const screen = await pane.waitFor('Edited.');
+  expect(screen).toContain('⏺ edit(greet.py)');
+  expect(screen).toMatch(/⎿ Edited greet\.py: 1 replacement, \+1 -1 lines\. \(\d+\.\d s\)/);
+  expect(screen).toContain('-print("hello")');
+  expect(screen).toContain('+print("hello, world")');
+});
+
+it('queues input typed during a long tool run as steering for the next request', async () => {
+  server = await startScriptedServer([{ toolCalls: [{ name: 'bash', args: { command: 'sleep 2; echo slept' } }] }, { text: 'Noted.' }]);
+  pane = openPane(env(server));
+  await pane.waitFor('/help for commands');
+  pane.type('take a nap');
+  pane.keys('Enter');
+  await pane.waitFor('bash(sleep 2; echo slept) ·');
+  pane.type('also check the README');
+  pane.keys('Enter');
+  await pane.waitFor('1 queued');
+  await pane.waitFor('Noted.');
+  const messages = server.turnRequests()[1].body.messages;
+  expect(messages.at(-2).role).toBe('tool');
+  expect(messages.at(-1)).toEqual({ role: 'user', content: 'also check the README' });
+});
+
+it('Ctrl-C mid-tool kills the process group and returns to the prompt; the conversation goes on; a second Ctrl-C exits 130', async () => {
+  const marker = `nanocode-repl-${process.pid}-${Date.now()}`;
+  server = await startScriptedServer([{ toolCalls: [{ name: 'bash', args: { command: `(exec -a ${marker}-bg sleep 1000) & exec -a ${marker} sleep 1000` } }] }, { text: 'Continuing.' }]);
+  pane = openPane(env(server));
+  await pane.waitFor('/help for commands');
+  pane.type('sleep forever');
+  pane.keys('Enter');
+  await pane.waitFor(`bash((exec -a`);
+  await new Promise((r) => setTimeout(r, 300));
+  pane.keys('C-c');
+  await pane.waitFor('Interrupted');
+  const alive = (n: string) => spawnSync('pgrep', ['-f', `^${n} `]).status === 0;
+  expect(alive(marker)).toBe(false);
+  expect(alive(`${marker}-bg`)).toBe(false);
+  await new Promise((r) => setTimeout(r, 2100)); // past the double-press window
+  pane.type('go on');
+  pane.keys('Enter');
+  await pane.waitFor('Continuing.');
+  expect(messagesOf(1)).toContain('sleep forever');
+  expect(messagesOf(1)).toContain('[killed: cancelled by the user]');
+  expect(messagesOf(1)).toContain('go on');
+  // With text in the prompt, one Ctrl-C clears it and a second one exits.
+  pane.type('a draft');
+  await pane.waitFor(/^› a draft/m);
+  pane.keys('C-c');
+  await pane.waitFor('Press Ctrl-C again to exit.');
+  expect(pane.screen()).not.toMatch(/^› a draft/m);
+  pane.keys('C-c');
+  await pane.waitFor('EXIT:130');
+});
+
+it('/model lists the endpoint models and switches by search', async () => {
+  server = await startScriptedServer([{ text: 'ok' }]);
+  pane = openPane(env(server));
+  await pane.waitFor('/help for commands');
+  pane.type('/model');
+  pane.keys('Enter');
+  const screen = await pane.waitFor('scripted-large');
+  expect(screen).toContain('scripted-model');
+  expect(screen).toContain('claude-scripted');
+  pane.type('/model large');
+  pane.keys('Enter');
+  await pane.waitFor('Model: scripted-large');
+  pane.type('hi');
+  pane.keys('Enter');
+  await pane.waitFor(/^ok$/m);
+  expect(server.turnRequests()[0].body.model).toBe('scripted-large');
+});
+
+it('/btw answers a side question that stays out of the next request', async () => {
+  server = await startScriptedServer([{ text: 'first answer' }, { text: 'side answer' }, { text: 'second answer' }]);
+  pane = openPane(env(server));
+  await pane.waitFor('/help for commands');
+  pane.type('main question');
+  pane.keys('Enter');
+  await pane.waitFor('first answer');
+  pane.type('/btw what is the capital of France');
+  pane.keys('Enter');
+  await pane.waitFor('side answer');
+  expect(messagesOf(1)).toContain('what is the capital of France');
+  expect(server.turnRequests()[1].body.tools).toBeUndefined();
+  pane.type('follow up');
+  pane.keys('Enter');
+  await pane.waitFor('second answer');
+  expect(messagesOf(2)).toContain('main question');
+  expect(messagesOf(2)).toContain('first answer');
+  expect(messagesOf(2)).not.toContain('capital of France');
+  expect(messagesOf(2)).not.toContain('side answer');
+});
+
+it('completes slash commands with Tab, suggests for unknown ones, and exits on /quit', async () => {
+  server = await startScriptedServer([]);
+  pane = openPane(env(server));
+  await pane.waitFor('/help for commands');
+  pane.type('/too');
+  pane.keys('Tab');
+  await pane.waitFor(/^› \/tools\s*$/m);
+  pane.keys('C-u');
+  pane.type('/modle');
+  pane.keys('Enter');
+  await pane.waitFor('Unknown command /modle. Did you mean /model?');
+  pane.type('/quit');
+  pane.keys('Enter');
+  await pane.waitFor('EXIT:0');
+});
+
+it('Ctrl-D on an empty prompt exits 0', async () => {
+  server = await startScriptedServer([]);
+  pane = openPane(env(server));
+  await pane.waitFor('/help for commands');
+  pane.keys('C-d');
+  await pane.waitFor('EXIT:0');
+});
