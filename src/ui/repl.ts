@@ -105,8 +105,7 @@ class Repl {
       }
       prompt.push(...rows);
     });
-    const rule = this.style.gray('─'.repeat(Math.max(10, width)));
-    return [[...live, rule, ...prompt, rule, this.status(), ...this.hints], cursor];
+    return [[...live, '', ...prompt, this.status(), ...this.hints], cursor];
   }
 
   private status(): string {

@@ -4,7 +4,7 @@
 // frame by rewriting only the rows that changed, inside synchronized-output
 // escapes so the terminal never shows a half-drawn frame. The alternate
 // screen is never used and the scrollback is never cleared.
-import { wrap } from './ansi.ts';
+import { visibleWidth, wrap } from './ansi.ts';
 
 const SYNC_START = '\x1b[?2026h';
 const SYNC_END = '\x1b[?2026l';
@@ -72,35 +72,38 @@ export class Screen {
 
   private frame(lines: string[], cursor?: Cursor): string {
     const next = lines.flatMap((l) => wrap(l, this.width));
-    let first = 0;
-    while (first < next.length && first < this.rows.length && next[first] === this.rows[first]) first++;
-    const same = first === next.length && next.length === this.rows.length;
+    const old = this.rows;
+    // Rows that exist on the terminal (an empty region still has its line).
+    let existing = Math.max(old.length, 1);
+    let row = this.cursorRow;
     let s = '';
-    if (!same) {
-      if (this.rows.length === 0 && next.length === 0) return '';
-      // Go to the first changed row (or the last existing one, to append below it).
-      const target = Math.min(first, Math.max(this.rows.length - 1, 0));
-      s += move(this.cursorRow, target) + '\r';
-      let row = target;
-      if (first > target) {
-        s += '\r\n'; // append after the last row
-        row++;
+    const moveTo = (target: number) => {
+      if (target < existing) {
+        s += move(row, target);
+      } else {
+        s += move(row, existing - 1) + '\r\n'.repeat(target - existing + 1);
+        existing = target + 1;
       }
-      for (let i = first; i < next.length; i++) {
-        s += `\x1b[2K${next[i]}`;
-        if (i < next.length - 1) s += '\r\n';
-        row = i;
-      }
-      if (next.length < this.rows.length) s += next.length ? '\x1b[J' : '\r\x1b[J';
-      this.cursorRow = Math.max(row, 0);
-      this.rows = next;
+      row = target;
+    };
+    for (let i = 0; i < next.length; i++) {
+      if (i < old.length && next[i] === old[i]) continue;
+      moveTo(i);
+      // Streaming text mostly grows a row: then only the new end is written.
+      if (i < old.length && old[i] && next[i].startsWith(old[i])) s += `\x1b[${visibleWidth(old[i]) + 1}G${next[i].slice(old[i].length)}`;
+      else s += `\r\x1b[2K${next[i]}`;
     }
+    if (next.length < old.length) {
+      moveTo(next.length);
+      s += '\r\x1b[J';
+    }
+    this.rows = next;
     // Put the terminal cursor where the editor's cursor is.
     if (cursor && next.length) {
-      const target = Math.min(cursor.row, next.length - 1);
-      s += move(this.cursorRow, target) + `\x1b[${cursor.col + 1}G`;
-      this.cursorRow = target;
+      moveTo(Math.min(cursor.row, next.length - 1));
+      s += `\x1b[${cursor.col + 1}G`;
     }
+    this.cursorRow = row;
     return s;
   }
 }
