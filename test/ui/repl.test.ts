@@ -158,3 +158,58 @@ it('Ctrl-D on an empty prompt exits 0', async () => {
   pane.keys('C-d');
   await pane.waitFor('EXIT:0');
 });
+
+it('keeps multi-line input (trailing backslash), history across runs, and completes @paths', async () => {
+  const dir = tempDir();
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'src/main.ts'), '');
+  const home = tempDir();
+  server = await startScriptedServer([{ text: 'first' }, { text: 'second' }]);
+  pane = openPane({ ...env(server), NANOCODE_HOME: home }, { cwd: dir });
+  await pane.waitFor('/help for commands');
+  pane.type('line one\\');
+  pane.keys('Enter');
+  pane.type('line two @sr');
+  pane.keys('Tab');
+  await pane.waitFor(/line two @src\/\s*$/m);
+  pane.type('ma');
+  pane.keys('Tab');
+  await pane.waitFor(/line two @src\/main\.ts\s*$/m);
+  pane.keys('Enter');
+  await pane.waitFor('first');
+  expect(server.turnRequests()[0].body.messages.at(-1).content).toBe('line one\nline two @src/main.ts ');
+  pane.type('/quit');
+  pane.keys('Enter');
+  await pane.waitFor('EXIT:0');
+  pane.kill();
+  // A new session remembers the prompt.
+  pane = openPane({ ...env(server), NANOCODE_HOME: home }, { cwd: dir });
+  await pane.waitFor('/help for commands');
+  pane.keys('Up');
+  await pane.waitFor('/quit');
+  pane.keys('Up');
+  await pane.waitFor(/› line one\n\s+line two @src\/main\.ts/);
+});
+
+it('delivers /queue messages after the current work, and /dequeue edit edits the queue', async () => {
+  const dir = tempDir();
+  const editor = join(dir, 'editor.sh');
+  writeFileSync(editor, `#!/bin/sh\nprintf '{"steer": [], "followup": ["edited follow-up"]}' > "$1"\n`, { mode: 0o755 });
+  server = await startScriptedServer([{ toolCalls: [{ name: 'bash', args: { command: 'sleep 2' } }] }, { text: 'first done' }, { text: 'follow-up done' }]);
+  pane = openPane({ ...env(server), EDITOR: editor }, { cwd: dir });
+  await pane.waitFor('/help for commands');
+  pane.type('start');
+  pane.keys('Enter');
+  await pane.waitFor('bash(sleep 2) ·');
+  pane.type('/queue original follow-up');
+  pane.keys('Enter');
+  pane.type('/dequeue edit');
+  pane.keys('Enter');
+  await pane.waitFor('Queue: 0 steering, 1 after.');
+  await pane.waitFor('follow-up done');
+  const reqs = server.turnRequests();
+  expect(reqs).toHaveLength(3);
+  expect(reqs[2].body.messages.at(-1)).toEqual({ role: 'user', content: 'edited follow-up' });
+  expect(JSON.stringify(reqs[2].body.messages)).not.toContain('original follow-up');
+});
