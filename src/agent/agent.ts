@@ -10,6 +10,8 @@ import type { AgentEvent } from '../protocol/events.ts';
 import { addUsage, emptyUsage, type Message, type Usage } from '../protocol/messages.ts';
 import type { Tool, ToolState } from '../protocol/tool.ts';
 import { commandEnv } from '../safety/secrets.ts';
+import { type CompactionSettings, compactionSettings, fitContext } from './compaction.ts';
+import { ContextMeter } from './context.ts';
 import { gitContext } from './git-context.ts';
 import { runLoop } from './loop.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
@@ -42,6 +44,7 @@ interface AgentParts {
   commandEnv: NodeJS.ProcessEnv;
   maxTurns: number;
   useGit: boolean;
+  compaction: CompactionSettings;
 }
 
 export class Agent {
@@ -51,8 +54,10 @@ export class Agent {
   /** Token usage of every request this session, and its cost when known. */
   usage: Usage = emptyUsage();
   cost: number | undefined;
-  /** Input tokens of the latest request: how full the context is. */
-  contextTokens = 0;
+  private readonly meter = new ContextMeter();
+  readonly compaction: CompactionSettings;
+  /** Who sees every event of the conversation (the session store, the command log); not side questions. */
+  private readonly subscribers: Array<(e: AgentEvent) => void> = [];
   readonly tools: Tool[];
   readonly system: string;
   readonly cwd: string;
@@ -72,6 +77,7 @@ export class Agent {
     this.cwd = p.cwd;
     this.commandEnv = p.commandEnv;
     this.maxTurns = p.maxTurns;
+    this.compaction = p.compaction;
     // Started now so it overlaps with the first request's preparation.
     this.gitPending = p.useGit ? gitContext(p.cwd) : undefined;
   }
@@ -96,6 +102,7 @@ export class Agent {
       commandEnv: commandEnv(env, settings.bash?.allowEnv),
       maxTurns: opts.maxTurns ?? 40,
       useGit: opts.gitContext ?? true,
+      compaction: compactionSettings(env),
     });
   }
 
@@ -106,8 +113,45 @@ export class Agent {
     this.gitPending = undefined;
     const message: Message = { role: 'user', content: git ? `${text}\n\n${git}` : text };
     this.messages.push(message);
-    yield { type: 'message', message };
+    const first: AgentEvent = { type: 'message', message };
+    this.publish(first);
+    yield first;
     yield* this.track(runLoop(this.loopConfig(this.tools, this.maxTurns, opts.steering), this.messages));
+  }
+
+  /** Summarises older history now (/compact), whatever the settings say. */
+  async *compact(instructions?: string): AsyncGenerator<AgentEvent> {
+    if (this.controller.signal.aborted) this.controller = new AbortController();
+    const fit = {
+      model: this.model,
+      messages: this.messages,
+      window: this.info.contextWindow,
+      settings: this.compaction,
+      meter: this.meter,
+      overhead: Math.ceil(this.system.length / 4),
+      signal: this.controller.signal,
+    };
+    yield* this.track(fitContext(fit, true, instructions));
+  }
+
+  /** Continues a conversation loaded from a session. */
+  load(messages: Message[]): void {
+    this.messages.splice(0, this.messages.length, ...messages);
+    this.meter.reset();
+    this.gitPending = undefined;
+  }
+
+  subscribe(fn: (e: AgentEvent) => void): void {
+    this.subscribers.push(fn);
+  }
+
+  /** Estimated tokens in the context now. */
+  get contextTokens(): number {
+    return this.meter.tokens(this.messages, Math.ceil(this.system.length / 4));
+  }
+
+  private publish(e: AgentEvent): void {
+    for (const fn of this.subscribers) fn(e);
   }
 
   /**
@@ -118,13 +162,14 @@ export class Agent {
     if (this.controller.signal.aborted) this.controller = new AbortController();
     const tools = readOnlyTools ? this.tools.filter((t) => t.readOnly) : [];
     const scratch: Message[] = [...this.messages, { role: 'user', content: question }];
-    yield* this.track(runLoop(this.loopConfig(tools, readOnlyTools ? 10 : 1), scratch));
+    const config = { ...this.loopConfig(tools, readOnlyTools ? 10 : 1), meter: new ContextMeter(), compaction: { ...this.compaction, enabled: false } };
+    yield* this.track(runLoop(config, scratch), false);
   }
 
   /** Starts a new conversation. */
   reset(): void {
     this.messages.length = 0;
-    this.contextTokens = 0;
+    this.meter.reset();
     this.toolState.seen.clear();
     this.gitPending = gitContext(this.cwd);
   }
@@ -148,17 +193,19 @@ export class Agent {
       maxTurns,
       signal: this.controller.signal,
       steering,
+      meter: this.meter,
+      compaction: this.compaction,
     };
   }
 
   /** Keeps the session's usage totals as events pass. */
-  private async *track(events: AsyncGenerator<AgentEvent>): AsyncGenerator<AgentEvent> {
+  private async *track(events: AsyncGenerator<AgentEvent>, publish = true): AsyncGenerator<AgentEvent> {
     for await (const e of events) {
       if (e.type === 'usage') {
         this.usage = addUsage(this.usage, e.usage);
         this.cost = costOf(this.usage, this.info);
-        this.contextTokens = e.usage.input + e.usage.output;
       }
+      if (publish) this.publish(e);
       yield e;
     }
   }

@@ -12,6 +12,8 @@ import { streamStep, type StepResult } from '../model/stream.ts';
 import type { AgentEvent, StopReason } from '../protocol/events.ts';
 import { addUsage, emptyUsage, type Message, textOf, toolCallsOf } from '../protocol/messages.ts';
 import type { Tool, ToolState } from '../protocol/tool.ts';
+import { type CompactionSettings, fitContext, isContextOverflow } from './compaction.ts';
+import type { ContextMeter } from './context.ts';
 import { RepeatGuard } from './repeat-guard.ts';
 import { runTools } from './run-tools.ts';
 
@@ -31,6 +33,8 @@ export interface LoopConfig {
   signal: AbortSignal;
   /** Messages the user typed while the agent worked, delivered before the next model call. */
   steering?: () => string[];
+  meter: ContextMeter;
+  compaction: CompactionSettings;
 }
 
 /** Runs until the model stops calling tools, `maxTurns` is reached, or the signal aborts. */
@@ -39,6 +43,8 @@ export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGener
   let turn = 0;
   let text = '';
   const guard = new RepeatGuard();
+  const overhead = Math.ceil(cfg.system.length / 4) + cfg.tools.length * 150;
+  const fit = { model: cfg.model, messages, window: cfg.modelInfo.contextWindow, settings: cfg.compaction, meter: cfg.meter, overhead, signal: cfg.signal };
   const done = (reason: StopReason): AgentEvent => ({ type: 'done', reason, text, turns: turn, usage, cost: costOf(usage, cfg.modelInfo) });
   const append = (message: Message): AgentEvent => {
     messages.push(message);
@@ -55,16 +61,24 @@ export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGener
     turn++;
     yield { type: 'turn_start', turn };
 
-    // 1. Ask the model; deltas and retries stream out as they happen.
-    let step: StepResult;
-    try {
-      step = yield* streamStep({ model: cfg.model, system: cfg.system, messages, tools: cfg.tools, signal: cfg.signal });
-    } catch (err) {
-      if (cfg.signal.aborted) return yield done('aborted');
-      yield { type: 'error', message: (err as Error).message };
-      return yield done('error');
+    // 1. Make room if the context is filling up, then ask the model; deltas
+    //    and retries stream out as they happen. A context overflow the
+    //    estimate missed is compacted away and retried once.
+    let step: StepResult | undefined;
+    for (let overflow = false; !step; overflow = true) {
+      try {
+        yield* fitContext(fit, overflow);
+        step = yield* streamStep({ model: cfg.model, system: cfg.system, messages, tools: cfg.tools, signal: cfg.signal });
+      } catch (err) {
+        if (cfg.signal.aborted) return yield done('aborted');
+        if (overflow || !isContextOverflow(err)) {
+          yield { type: 'error', message: (err as Error).message };
+          return yield done('error');
+        }
+      }
     }
     yield append(step.message);
+    cfg.meter.record(step.usage, messages.length);
     usage = addUsage(usage, step.usage);
     yield { type: 'usage', usage: step.usage, total: usage, cost: costOf(usage, cfg.modelInfo) };
     text = textOf(step.message);

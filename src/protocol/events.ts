@@ -28,6 +28,13 @@ export type AgentEvent =
   /** A failed request is being retried; any partial output of this step is discarded. */
   | { type: 'retry'; attempt: number; maxAttempts: number; delayMs: number; message: string }
   | { type: 'error'; message: string }
+  /**
+   * Older history was summarised: the conversation is now `summary` followed
+   * by the messages from `firstKept` on (nothing is deleted from the session).
+   */
+  | { type: 'compaction'; summary: Message; firstKept: Message | undefined; tokensBefore: number; tokensAfter: number; fallback: boolean }
+  /** Old tool outputs were shortened to save context. */
+  | { type: 'snip'; count: number; savedChars: number }
   | { type: 'done'; reason: StopReason; text: string; turns: number; usage: Usage; cost?: number };
 
 export type AgentEventType = AgentEvent['type'];

@@ -1,0 +1,22 @@
+// .nanocode.log in the working directory: every bash command the agent ran,
+// with its exit code and a timestamp, secrets redacted. NANOCODE_LOG=0 turns it off.
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AgentEvent } from '../protocol/events.ts';
+
+export function commandLogger(cwd: string, redact: (s: string) => string): (e: AgentEvent) => void {
+  const commands = new Map<string, string>();
+  const file = join(cwd, '.nanocode.log');
+  return (e) => {
+    if (e.type === 'tool_call' && e.name === 'bash') commands.set(e.id, String((e.args as { command?: unknown })?.command ?? ''));
+    if (e.type !== 'tool_result' || !commands.has(e.id)) return;
+    const command = commands.get(e.id)!;
+    commands.delete(e.id);
+    const status = /\[(exit code [^\]]+|killed: [^\]]+)\]$/.exec(e.content)?.[1] ?? (e.isError ? 'failed' : 'done');
+    try {
+      appendFileSync(file, redact(`${new Date().toISOString()} [${status}] ${command.replace(/\n/g, '\n    ')}\n`));
+    } catch {
+      // A read-only folder must not stop the work.
+    }
+  };
+}

@@ -1,0 +1,60 @@
+// The sessions of a project, newest first, for --continue, --resume and /sessions.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { sessionDir } from './store.ts';
+
+export interface SessionInfo {
+  id: string;
+  file: string;
+  modified: Date;
+  bytes: number;
+  name?: string;
+  firstPrompt: string;
+}
+
+export function listSessions(home: string, cwd: string): SessionInfo[] {
+  const dir = sessionDir(home, cwd);
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.jsonl'));
+  } catch {
+    return [];
+  }
+  return files
+    .map((f) => {
+      const file = join(dir, f);
+      const st = statSync(file);
+      return { id: f.slice(0, -'.jsonl'.length), file, modified: st.mtime, bytes: st.size, ...summary(file) };
+    })
+    .sort((a, b) => b.modified.getTime() - a.modified.getTime());
+}
+
+/** The first prompt and the name, from a quick scan of the file. */
+function summary(file: string): { firstPrompt: string; name?: string } {
+  let firstPrompt = '';
+  let name: string | undefined;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!firstPrompt && line.includes('"role":"user"')) {
+      try {
+        const content = JSON.parse(line).message?.content;
+        if (typeof content === 'string') firstPrompt = content.split('\n\n<git>')[0].split('\n')[0].slice(0, 80);
+      } catch {
+        // torn or foreign line
+      }
+    }
+    if (line.startsWith('{"type":"name"')) {
+      try {
+        name = JSON.parse(line).name;
+      } catch {
+        // torn
+      }
+    }
+  }
+  return { firstPrompt, name };
+}
+
+/** A session by id (a unique prefix is enough) or by name. */
+export function findSession(home: string, cwd: string, idOrName: string): SessionInfo | undefined {
+  const all = listSessions(home, cwd);
+  return all.find((s) => s.id === idOrName || s.name === idOrName) ?? (all.filter((s) => s.id.startsWith(idOrName)).length === 1 ? all.find((s) => s.id.startsWith(idOrName)) : undefined);
+}
