@@ -19,6 +19,10 @@ Options:
       --system-prompt <s>      replace the system prompt (text, or a file path)
       --append-system-prompt <s>  add to the system prompt (text, or a file path)
       --tools <list|none>      comma-separated tools to enable (default: all)
+  -c, --continue               continue the latest session in this folder
+      --resume [id]            resume a session by id or name (no id: pick one)
+      --fork <[id:]turn>       continue from turn n of a session (default: the latest) in a new session
+      --no-session             keep no session file
   -h, --help                   show this help
   -v, --version                show the version
 
@@ -36,11 +40,26 @@ export interface Args {
   tools?: string[];
   help: boolean;
   version: boolean;
+  continue: boolean;
+  /** true: resume, to be picked; a string: that session. */
+  resume?: string | true;
+  fork?: { session?: string; turn: number };
+  session: boolean;
 }
 
 export class UsageError extends Error {}
 
 export function parseCliArgs(argv: string[]): Args {
+  // --resume takes an optional id: only a following word that is not a flag and
+  // looks like a session id or name (no spaces) is its value.
+  let resume: string | true | undefined;
+  const at = argv.indexOf('--resume');
+  if (at !== -1) {
+    const next = argv[at + 1];
+    const hasValue = next !== undefined && !next.startsWith('-') && !/\s/.test(next);
+    resume = hasValue ? next : true;
+    argv = [...argv.slice(0, at), ...argv.slice(at + (hasValue ? 2 : 1))];
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -58,6 +77,9 @@ export function parseCliArgs(argv: string[]): Args {
         tools: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
+        continue: { type: 'boolean', short: 'c' },
+        fork: { type: 'string' },
+        'no-session': { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -69,6 +91,12 @@ export function parseCliArgs(argv: string[]): Args {
   const mode = v.mode ?? 'text';
   if (mode !== 'text' && mode !== 'json') throw new UsageError(`--mode is text or json, not "${mode}"`);
   const prompt = [v.print, ...parsed.positionals].filter((s) => s !== undefined).join(' ') || undefined;
+  let fork: Args['fork'];
+  if (v.fork !== undefined) {
+    const m = /^(?:(.+):)?(\d+)$/.exec(v.fork);
+    if (!m) throw new UsageError(`--fork takes [session:]turn, such as 3 or 2026-11-24T10-00-00-abc123:3, not "${v.fork}"`);
+    fork = { session: m[1], turn: Number(m[2]) };
+  }
   return {
     prompt,
     model: v.model,
@@ -81,6 +109,10 @@ export function parseCliArgs(argv: string[]): Args {
     tools: v.tools === undefined ? undefined : v.tools === 'none' ? [] : v.tools.split(',').map((s) => s.trim()).filter(Boolean),
     help: !!v.help,
     version: !!v.version,
+    continue: !!v.continue,
+    resume,
+    fork,
+    session: !v['no-session'],
   };
 }
 

@@ -1,6 +1,7 @@
 // The nanocode command: flags, stdin, configuration, then a frontend.
 import { resolve } from 'node:path';
 import type { Agent } from './agent/agent.ts';
+import type { Sessions } from './session/sessions.ts';
 import { type Args, parseCliArgs, USAGE } from './args.ts';
 import { loadDotenv } from './config/dotenv.ts';
 import { runHeadless } from './ui/headless.ts';
@@ -69,9 +70,41 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
+  const { makeRedactor } = await import('./safety/secrets.ts');
+  const redact = makeRedactor(process.env);
+  if (process.env.NANOCODE_LOG !== '0') {
+    const { commandLogger } = await import('./session/command-log.ts');
+    agent.subscribe(commandLogger(cwd, redact));
+  }
+  let sessions: Sessions | undefined;
+  if (args.session) {
+    const { Sessions } = await import('./session/sessions.ts');
+    sessions = new Sessions(home, cwd, agent.choice.model, redact);
+    try {
+      const restored = args.fork
+        ? sessions.fork(args.fork.turn, args.fork.session)
+        : args.continue || (args.resume === true && !interactive)
+          ? sessions.resume()
+          : typeof args.resume === 'string'
+            ? sessions.resume(args.resume)
+            : undefined;
+      if (restored) {
+        for (const w of restored.warnings) process.stderr.write(`nanocode: ${w}\n`);
+        agent.load(restored.messages);
+      } else if (args.resume !== true) {
+        sessions.start();
+      }
+    } catch (err) {
+      process.stderr.write(`nanocode: ${(err as Error).message}\n`);
+      return 2;
+    }
+    const store = sessions;
+    agent.subscribe((e) => store.record(e));
+  }
+
   if (interactive) {
     const { runRepl } = await import('./ui/repl.ts');
-    return runRepl({ agent, home });
+    return runRepl({ agent, home, sessions, pickSession: args.resume === true });
   }
 
   // First Ctrl-C cancels cleanly (exit 130); a second one exits at once.

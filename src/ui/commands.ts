@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Agent } from '../agent/agent.ts';
+import type { Sessions } from '../session/sessions.ts';
+import { summariseThreshold } from '../agent/compaction.ts';
 import { listModels } from '../model/list-models.ts';
 import { closest } from '../tools/similar.ts';
 import type { Style } from './ansi.ts';
@@ -16,6 +18,8 @@ export interface Queue {
 
 export interface CommandContext {
   agent: Agent;
+  /** Absent with --no-session. */
+  sessions?: Sessions;
   queue: Queue;
   style: Style;
   running: boolean;
@@ -23,6 +27,8 @@ export interface CommandContext {
   print(lines: string[]): void;
   /** Starts a throw-away side question (/btw). */
   aside(question: string, withTools: boolean): void;
+  /** Summarises older history now. */
+  compact(instructions?: string): Promise<void>;
   /** Runs a program that needs the terminal ($EDITOR). */
   suspend<T>(fn: () => T): T;
   exit(code: number): void;
@@ -40,6 +46,16 @@ interface Command {
 const QueueSchema = z.object({ steer: z.array(z.string()), followup: z.array(z.string()) });
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+
+function needSessions(ctx: CommandContext): Sessions | undefined {
+  if (!ctx.sessions) ctx.print(['Sessions are off (--no-session).', '']);
+  return ctx.sessions;
+}
+
+function sessionLine(ctx: CommandContext, x: { id: string; name?: string; firstPrompt: string; modified: Date; bytes: number }, i: number): string {
+  const when = x.modified.toISOString().slice(0, 16).replace('T', ' ');
+  return `${String(i + 1).padStart(3)}. ${ctx.style.bold(x.name ?? x.id)}  ${when}  ${(x.bytes / 1024).toFixed(1)} KB  ${x.firstPrompt}`;
+}
 
 function readJson(file: string): unknown {
   try {
@@ -63,6 +79,7 @@ export const COMMANDS: Command[] = [
     help: 'start a new conversation',
     run: (ctx) => {
       ctx.agent.reset();
+      ctx.sessions?.start();
       ctx.print([ctx.style.gray('New conversation.'), '']);
     },
   },
@@ -107,9 +124,13 @@ export const COMMANDS: Command[] = [
     help: 'how full the context window is',
     whileRunning: true,
     run: (ctx) => {
-      const { contextTokens, info } = ctx.agent;
-      const pct = ((contextTokens / info.contextWindow) * 100).toFixed(1);
-      ctx.print([`context: ${fmt(contextTokens)} of ${fmt(info.contextWindow)} tokens (${pct}%) as of the last request; ${ctx.agent.messages.length} messages`, '']);
+      const { contextTokens, info, compaction } = ctx.agent;
+      const window = info.contextWindow;
+      const pct = ((contextTokens / window) * 100).toFixed(1);
+      const auto = compaction.enabled
+        ? `old tool outputs are snipped past ${fmt(window / 2)}; older turns are summarised past ${fmt(Math.round(summariseThreshold(window, compaction)))}`
+        : 'automatic compaction is off (NANOCODE_COMPACTION=0); /compact runs it';
+      ctx.print([`context: about ${fmt(contextTokens)} of ${fmt(window)} tokens (${pct}%), ${ctx.agent.messages.length} messages`, auto, '']);
     },
   },
   {
@@ -163,6 +184,62 @@ export const COMMANDS: Command[] = [
       q.steer.splice(0, q.steer.length, ...parsed.data.steer);
       q.followup.splice(0, q.followup.length, ...parsed.data.followup);
       ctx.print([`Queue: ${q.steer.length} steering, ${q.followup.length} after.`, '']);
+    },
+  },
+  {
+    names: ['/compact'],
+    usage: '/compact [instructions]',
+    help: 'summarise older history now, optionally saying what matters',
+    run: (ctx, arg) => ctx.compact(arg || undefined),
+  },
+  {
+    names: ['/save'],
+    usage: '/save [name]',
+    help: 'name this session (to resume it by name)',
+    whileRunning: true,
+    run: (ctx, arg) => {
+      const s = needSessions(ctx);
+      if (!s) return;
+      if (arg) s.name(arg);
+      ctx.print([`Session ${s.id}${arg ? ` is named "${arg}"` : ''}: saved in ${s.file}`, '']);
+    },
+  },
+  {
+    names: ['/sessions'],
+    usage: '/sessions',
+    help: 'recent sessions here: first prompt, time, size',
+    whileRunning: true,
+    run: (ctx) => {
+      const list = needSessions(ctx)?.list() ?? [];
+      ctx.print([...list.slice(0, 20).map((x, i) => sessionLine(ctx, x, i)), list.length ? '' : 'No sessions yet.', '']);
+    },
+  },
+  {
+    names: ['/resume'],
+    usage: '/resume [n or id]',
+    help: 'continue an earlier session (alone: pick from the list)',
+    run: (ctx, arg) => {
+      const s = needSessions(ctx);
+      if (!s) return;
+      const list = s.list().filter((x) => x.id !== s.id);
+      if (!arg) return ctx.print(['Pick a session with /resume <number or id>:', ...list.slice(0, 20).map((x, i) => sessionLine(ctx, x, i)), '']);
+      const pick = /^\d+$/.test(arg) && Number(arg) <= list.length ? list[Number(arg) - 1].id : arg;
+      const restored = s.resume(pick);
+      ctx.agent.load(restored.messages);
+      ctx.print([...restored.warnings.map((w) => ctx.style.yellow(w)), `Resumed ${restored.id}: ${restored.messages.length} messages.`, '']);
+    },
+  },
+  {
+    names: ['/fork'],
+    usage: '/fork [turn]',
+    help: 'continue from an earlier turn in a new session (alone: list the turns)',
+    run: (ctx, arg) => {
+      const s = needSessions(ctx);
+      if (!s) return;
+      if (!arg) return ctx.print(['Fork after which turn? /fork <n>', ...s.turns().map((t, i) => `  ${i + 1}. ${t}`), '']);
+      const restored = s.fork(Number(arg));
+      ctx.agent.load(restored.messages);
+      ctx.print([`Forked into ${restored.id} after turn ${arg}: ${restored.messages.length} messages.`, '']);
     },
   },
   {

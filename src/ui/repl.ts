@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Agent } from '../agent/agent.ts';
 import type { AgentEvent } from '../protocol/events.ts';
+import type { Sessions } from '../session/sessions.ts';
 import { type Style, styleFor, visibleWidth, wrap } from './ansi.ts';
 import { commandNames, type CommandContext, findCommand, type Queue } from './commands.ts';
 import { Editor } from './editor.ts';
@@ -15,6 +16,10 @@ import { Transcript } from './transcript.ts';
 export interface ReplOptions {
   agent: Agent;
   home: string;
+  /** Absent with --no-session. */
+  sessions?: Sessions;
+  /** --resume without an id: offer the list first. */
+  pickSession?: boolean;
   input?: NodeJS.ReadStream;
   output?: NodeJS.WriteStream;
 }
@@ -28,6 +33,8 @@ export function runRepl(o: ReplOptions): Promise<number> {
 class Repl {
   private readonly agent: Agent;
   private readonly home: string;
+  private readonly sessions?: Sessions;
+  private readonly pickSession: boolean;
   private readonly input: NodeJS.ReadStream;
   private readonly output: NodeJS.WriteStream;
   private readonly style: Style;
@@ -45,6 +52,8 @@ class Repl {
   constructor(o: ReplOptions) {
     this.agent = o.agent;
     this.home = o.home;
+    this.sessions = o.sessions;
+    this.pickSession = !!o.pickSession;
     this.input = o.input ?? process.stdin;
     this.output = o.output ?? process.stdout;
     this.style = styleFor(this.output);
@@ -69,6 +78,8 @@ class Repl {
     this.input.on('data', onData);
     this.output.on('resize', onResize);
     this.print([this.style.gray(`nanocode · ${this.agent.choice.model} · ${this.agent.cwd} · /help for commands`), '']);
+    if (this.agent.messages.length) this.print([this.style.gray(`Continuing a conversation of ${this.agent.messages.length} messages.`), '']);
+    if (this.pickSession) void this.command('/resume');
     return done.then((code) => {
       this.input.off('data', onData);
       this.output.off('resize', onResize);
@@ -212,11 +223,13 @@ class Repl {
     if (this.running && !cmd.whileRunning) return this.print([this.style.yellow(`${name} waits until the agent is done (Esc interrupts it).`), '']);
     const ctx: CommandContext = {
       agent: this.agent,
+      sessions: this.sessions,
       queue: this.queue,
       style: this.style,
       running: this.running,
       print: (lines) => this.print(lines),
       aside: (question, withTools) => void this.run(this.agent.aside(question, withTools), true),
+      compact: (instructions) => this.run(this.agent.compact(instructions)),
       suspend: (fn) => {
         this.input.setRawMode?.(false);
         try {

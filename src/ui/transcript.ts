@@ -86,6 +86,10 @@ export class Transcript {
         const head = `${e.isError ? s.red('⏺') : s.green('⏺')} ${s.bold(callLabel(e.name, r?.args))}`;
         return [head, `  ⎿ ${this.summary(e.name, e.content, e.isError)}${took}`, ...this.diff(e.details), ''];
       }
+      case 'snip':
+        return [s.gray(`✂ shortened ${e.count} old tool output${e.count > 1 ? 's' : ''} to save context`)];
+      case 'compaction':
+        return [s.gray(`✻ compacted the conversation: about ${e.tokensBefore.toLocaleString('en-US')} → ${e.tokensAfter.toLocaleString('en-US')} tokens${e.fallback ? ' (summary made without the model)' : ''}`), ''];
       case 'retry':
         return [s.yellow(`↻ retrying in ${seconds(e.delayMs)} (attempt ${e.attempt} of ${e.maxAttempts}): ${e.message}`)];
       case 'error':
