@@ -75,7 +75,8 @@ export function snip(messages: Message[]): AgentEvent | undefined {
 export function cutPoint(messages: Message[], keep: number, first: number): number | undefined {
   let tokens = 0;
   let assistantCut: number | undefined;
-  for (let i = messages.length - 1; i > first; i--) {
+  // A cut right after `first` would leave nothing to summarise.
+  for (let i = messages.length - 1; i > first + 1; i--) {
     tokens += estimateTokens(messages[i]);
     if (tokens < keep) continue;
     if (messages[i].role === 'user') return i;
@@ -163,7 +164,7 @@ export async function* summarise(req: SummariseRequest): AsyncGenerator<AgentEve
   const previous = hasSummary ? (messages[0].content as string).slice(SUMMARY_PREFIX.length).trim() : undefined;
   const keep = Math.min(req.settings.keepRecentTokens, req.window / 4);
   const cut = cutPoint(messages, keep, hasSummary ? 0 : -1);
-  if (cut === undefined || cut <= (hasSummary ? 1 : 0)) return false;
+  if (cut === undefined) return false;
   const old = messages.slice(hasSummary ? 1 : 0, cut);
   const tokensBefore = messages.reduce((n, m) => n + estimateTokens(m), 0);
 

@@ -62,6 +62,8 @@ export interface ScriptedServer {
 export interface ServerOptions {
   port?: number;
   models?: string[];
+  /** Answers a request itself (say, summary requests) instead of taking the next scripted turn. */
+  respond?: (body: any) => ScriptTurn | undefined;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -94,7 +96,7 @@ export async function startScriptedServer(script: ScriptTurn[] = [], opts: Serve
     if (req.method !== 'POST' || !(anthropic || path.endsWith('/chat/completions'))) {
       return json(res, 404, { error: { message: `scripted server: no route ${req.method} ${path}` } });
     }
-    const turn = queue.shift();
+    const turn = opts.respond?.(body) ?? queue.shift();
     if (!turn) return errorReply(res, anthropic, 400, 'scripted server: the script has no more turns', 'invalid_request_error');
     const fault = turn.fault;
     if (fault?.kind === 'status') {
