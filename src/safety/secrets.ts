@@ -8,19 +8,22 @@ export function commandEnv(env: NodeJS.ProcessEnv, allowed: readonly string[] = 
   return Object.fromEntries(Object.entries(env).filter(([k]) => !SECRET_NAME.test(k) || allowed.includes(k)));
 }
 
+/** Starts a key: not inside a word, though right after an escape like \n in JSON is fine. */
+const START = String.raw`(?:(?<![A-Za-z0-9])|(?<=\\[nrt]))`;
+
 /** Strings shaped like well-known API keys and tokens. */
 const KEY_SHAPES = [
-  /\bsk-ant-[A-Za-z0-9_-]{16,}/g,
-  /\bsk-(?:proj-|or-v1-)?[A-Za-z0-9_-]{20,}/g,
-  /\bgh[pousr]_[A-Za-z0-9]{30,}/g,
-  /\bgithub_pat_[A-Za-z0-9_]{30,}/g,
-  /\bxox[abposr]-[A-Za-z0-9-]{10,}/g,
-  /\bAKIA[0-9A-Z]{16}\b/g,
-  /\bAIza[0-9A-Za-z_-]{35}/g,
-  /\bgsk_[A-Za-z0-9]{20,}/g,
-  /\bxai-[A-Za-z0-9]{20,}/g,
-  /\bBearer\s+[A-Za-z0-9._~+/-]{20,}=*/g,
-];
+  String.raw`sk-ant-[A-Za-z0-9_-]{16,}`,
+  String.raw`sk-(?:proj-|or-v1-)?[A-Za-z0-9_-]{20,}`,
+  String.raw`gh[pousr]_[A-Za-z0-9]{30,}`,
+  String.raw`github_pat_[A-Za-z0-9_]{30,}`,
+  String.raw`xox[abposr]-[A-Za-z0-9-]{10,}`,
+  String.raw`AKIA[0-9A-Z]{16}`,
+  String.raw`AIza[0-9A-Za-z_-]{35}`,
+  String.raw`gsk_[A-Za-z0-9]{20,}`,
+  String.raw`xai-[A-Za-z0-9]{20,}`,
+  String.raw`Bearer\s+[A-Za-z0-9._~+/-]{20,}=*`,
+].map((shape) => new RegExp(START + shape, 'g'));
 
 /**
  * Removes secrets from text bound for logs and session files: the values of
