@@ -1,7 +1,7 @@
 // Writes a session as it happens: every message and compaction from the
 // event stream becomes a record, appended and flushed at once, so a crash
 // loses at most the line being written. Secrets are redacted first.
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentEvent } from '../protocol/events.ts';
 import type { Message } from '../protocol/messages.ts';
@@ -17,12 +17,15 @@ export class SessionWriter {
   private leaf: string | null;
   private readonly ids = new WeakMap<Message, string>();
   private readonly redact: (s: string) => string;
+  /** Kept open: one write per record, no open and close each time. */
+  private readonly fd: number;
 
   private constructor(id: string, file: string, leaf: string | null, redact: (s: string) => string) {
     this.id = id;
     this.file = file;
     this.leaf = leaf;
     this.redact = redact;
+    this.fd = openSync(file, 'a');
   }
 
   /** A new session file with its header. */
@@ -77,6 +80,6 @@ export class SessionWriter {
   }
 
   private append(r: SessionRecord): void {
-    appendFileSync(this.file, `${this.redact(JSON.stringify(r))}\n`);
+    writeSync(this.fd, `${this.redact(JSON.stringify(r))}\n`);
   }
 }
