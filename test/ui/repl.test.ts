@@ -213,3 +213,29 @@ it('delivers /queue messages after the current work, and /dequeue edit edits the
   expect(reqs[2].body.messages.at(-1)).toEqual({ role: 'user', content: 'edited follow-up' });
   expect(JSON.stringify(reqs[2].body.messages)).not.toContain('original follow-up');
 });
+
+it('/save names the session, /sessions lists it, /fork continues from an earlier turn', async () => {
+  const home = tempDir();
+  server = await startScriptedServer([{ text: 'answer 1' }, { text: 'answer 2' }, { text: 'answer 3' }, { text: 'forked answer' }]);
+  pane = openPane({ ...env(server), NANOCODE_HOME: home });
+  await pane.waitFor('/help for commands');
+  for (const i of [1, 2, 3]) {
+    pane.type(`prompt ${i}`);
+    pane.keys('Enter');
+    await pane.waitFor(`answer ${i}`);
+  }
+  pane.type('/save my-work');
+  pane.keys('Enter');
+  await pane.waitFor('is named "my-work"');
+  pane.type('/sessions');
+  pane.keys('Enter');
+  await pane.waitFor(/1\. my-work .* prompt 1/);
+  pane.type('/fork 2');
+  pane.keys('Enter');
+  await pane.waitFor('after turn 2: 4 messages');
+  pane.type('another way');
+  pane.keys('Enter');
+  await pane.waitFor('forked answer');
+  const msgs = server.turnRequests()[3].body.messages.slice(1).map((m: any) => `${m.role}:${m.content.split('\n\n<git>')[0]}`);
+  expect(msgs).toEqual(['user:prompt 1', 'assistant:answer 1', 'user:prompt 2', 'assistant:answer 2', 'user:another way']);
+});
