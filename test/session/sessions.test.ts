@@ -21,6 +21,16 @@ function workspace() {
 }
 
 const env = (s: ScriptedServer, home: string, extra: Record<string, string> = {}) => ({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: s.openaiBaseURL, NANOCODE_HOME: home, ...extra });
+/** Runs nanocode and kills it with SIGKILL once its output shows `marker`. */
+async function killWhen(args: string[], opts: Parameters<typeof start>[1], marker: string): Promise<void> {
+  const { child, done } = start(args, opts);
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  while (!out.includes(marker)) await new Promise((r) => setTimeout(r, 20));
+  child.kill('SIGKILL');
+  await done;
+}
+
 const hash = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
 /** The conversation of a request, system prompt left out: user texts, assistant calls. */
 const roles = (msgs: any[]) => msgs.slice(1).map((m) => (m.role === 'user' ? `user:${m.content.split('\n\n<git>')[0]}` : m.role === 'assistant' ? `assistant:${m.tool_calls ? 'call' : ''}` : `${m.role}:`));
@@ -61,12 +71,7 @@ describe('crashes and broken files', () => {
   it('after kill -9 mid-stream, --continue sends the conversation up to the last complete record', async () => {
     const w = workspace();
     server = await startScriptedServer([{ toolCalls: [{ name: 'bash', args: { command: 'echo done1' } }] }, { text: 'a slow answer that never finishes '.repeat(20), chunkDelayMs: 200 }, { text: 'recovered' }]);
-    const { child, done } = start(['--mode', 'json', 'crash me'], { cwd: w.cwd, env: env(server, w.home) });
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    while (!out.includes('"text_delta"')) await new Promise((r) => setTimeout(r, 20));
-    child.kill('SIGKILL');
-    await done;
+    await killWhen(['--mode', 'json', 'crash me'], { cwd: w.cwd, env: env(server, w.home) }, '"text_delta"');
     const loaded = loadSession(w.files()[0]);
     expect(loaded.messages.map(([m]) => m.role)).toEqual(['user', 'assistant', 'tool']);
     const r = await run(['--continue', 'go on'], { cwd: w.cwd, env: env(server, w.home) });
@@ -78,12 +83,7 @@ describe('crashes and broken files', () => {
   it('after kill -9 during a tool, the unanswered call gets a result on resume', async () => {
     const w = workspace();
     server = await startScriptedServer([{ toolCalls: [{ name: 'bash', args: { command: 'sleep 30' } }] }, { text: 'resumed' }]);
-    const { child, done } = start(['--mode', 'json', 'sleep'], { cwd: w.cwd, env: env(server, w.home) });
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    while (!out.includes('"tool_call"')) await new Promise((r) => setTimeout(r, 20));
-    child.kill('SIGKILL');
-    await done;
+    await killWhen(['--mode', 'json', 'sleep'], { cwd: w.cwd, env: env(server, w.home) }, '"tool_call"');
     const r = await run(['--continue', 'are you there'], { cwd: w.cwd, env: env(server, w.home) });
     expect(r.stdout).toBe('resumed\n');
     const msgs = server.turnRequests()[1].body.messages;

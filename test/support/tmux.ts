@@ -6,6 +6,8 @@ export interface Pane {
   name: string;
   keys(...keys: string[]): void;
   type(text: string): void;
+  /** Types the text and presses Enter. */
+  submit(text: string): void;
   screen(): string;
   waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
   kill(): void;
@@ -27,6 +29,10 @@ export function openPane(env: Record<string, string | undefined>, opts: { cwd?: 
     name,
     keys: (...keys) => void tmux('send-keys', '-t', name, ...keys),
     type: (text) => void tmux('send-keys', '-t', name, '-l', text),
+    submit: (text) => {
+      tmux('send-keys', '-t', name, '-l', text);
+      tmux('send-keys', '-t', name, 'Enter');
+    },
     screen: () => tmux('capture-pane', '-t', name, '-p', '-S', '-200'),
     async waitFor(pattern, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

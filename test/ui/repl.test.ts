@@ -21,8 +21,7 @@ it('streams a markdown answer', async () => {
   server = await startScriptedServer([{ text: '# Results\n\nThe **tests** pass. Run them with `npm test`:\n\n```js\nconst x = 1; // one\n```\n\n- first\n- second\n' }]);
   pane = openPane(env(server));
   await pane.waitFor('/help for commands');
-  pane.type('how do I test?');
-  pane.keys('Enter');
+  pane.submit('how do I test?');
   const screen = await pane.waitFor('• second');
   expect(screen).toContain('› how do I test?');
   expect(screen).toContain('The tests pass. Run them with npm test:');
@@ -40,8 +39,7 @@ it('shows a tool call as one line with its result and a diff', async () => {
   ]);
   pane = openPane(env(server), { cwd: dir });
   await pane.waitFor('/help for commands');
-  pane.type('greet the world');
-  pane.keys('Enter');
+  pane.submit('greet the world');
   const screen = await pane.waitFor('Edited.');
   expect(screen).toContain('⏺ edit(greet.py)');
   expect(screen).toMatch(/⎿ Edited greet\.py: 1 replacement, \+1 -1 lines\. \(\d+\.\d s\)/);
@@ -53,11 +51,9 @@ it('queues input typed during a long tool run as steering for the next request',
   server = await startScriptedServer([{ toolCalls: [{ name: 'bash', args: { command: 'sleep 2; echo slept' } }] }, { text: 'Noted.' }]);
   pane = openPane(env(server));
   await pane.waitFor('/help for commands');
-  pane.type('take a nap');
-  pane.keys('Enter');
+  pane.submit('take a nap');
   await pane.waitFor('bash(sleep 2; echo slept) ·');
-  pane.type('also check the README');
-  pane.keys('Enter');
+  pane.submit('also check the README');
   await pane.waitFor('1 queued');
   await pane.waitFor('Noted.');
   const messages = server.turnRequests()[1].body.messages;
@@ -70,8 +66,7 @@ it('Ctrl-C mid-tool kills the process group and returns to the prompt; the conve
   server = await startScriptedServer([{ toolCalls: [{ name: 'bash', args: { command: `(exec -a ${marker}-bg sleep 1000) & exec -a ${marker} sleep 1000` } }] }, { text: 'Continuing.' }]);
   pane = openPane(env(server));
   await pane.waitFor('/help for commands');
-  pane.type('sleep forever');
-  pane.keys('Enter');
+  pane.submit('sleep forever');
   await pane.waitFor(`bash((exec -a`);
   await new Promise((r) => setTimeout(r, 300));
   pane.keys('C-c');
@@ -80,8 +75,7 @@ it('Ctrl-C mid-tool kills the process group and returns to the prompt; the conve
   expect(alive(marker)).toBe(false);
   expect(alive(`${marker}-bg`)).toBe(false);
   await new Promise((r) => setTimeout(r, 2100)); // past the double-press window
-  pane.type('go on');
-  pane.keys('Enter');
+  pane.submit('go on');
   await pane.waitFor('Continuing.');
   expect(messagesOf(1)).toContain('sleep forever');
   expect(messagesOf(1)).toContain('[killed: cancelled by the user]');
@@ -100,16 +94,13 @@ it('/model lists the endpoint models and switches by search', async () => {
   server = await startScriptedServer([{ text: 'ok' }]);
   pane = openPane(env(server));
   await pane.waitFor('/help for commands');
-  pane.type('/model');
-  pane.keys('Enter');
+  pane.submit('/model');
   const screen = await pane.waitFor('scripted-large');
   expect(screen).toContain('scripted-model');
   expect(screen).toContain('claude-scripted');
-  pane.type('/model large');
-  pane.keys('Enter');
+  pane.submit('/model large');
   await pane.waitFor('Model: scripted-large');
-  pane.type('hi');
-  pane.keys('Enter');
+  pane.submit('hi');
   await pane.waitFor(/^ok$/m);
   expect(server.turnRequests()[0].body.model).toBe('scripted-large');
 });
@@ -118,16 +109,13 @@ it('/btw answers a side question that stays out of the next request', async () =
   server = await startScriptedServer([{ text: 'first answer' }, { text: 'side answer' }, { text: 'second answer' }]);
   pane = openPane(env(server));
   await pane.waitFor('/help for commands');
-  pane.type('main question');
-  pane.keys('Enter');
+  pane.submit('main question');
   await pane.waitFor('first answer');
-  pane.type('/btw what is the capital of France');
-  pane.keys('Enter');
+  pane.submit('/btw what is the capital of France');
   await pane.waitFor('side answer');
   expect(messagesOf(1)).toContain('what is the capital of France');
   expect(server.turnRequests()[1].body.tools).toBeUndefined();
-  pane.type('follow up');
-  pane.keys('Enter');
+  pane.submit('follow up');
   await pane.waitFor('second answer');
   expect(messagesOf(2)).toContain('main question');
   expect(messagesOf(2)).toContain('first answer');
@@ -143,11 +131,9 @@ it('completes slash commands with Tab, suggests for unknown ones, and exits on /
   pane.keys('Tab');
   await pane.waitFor(/^› \/tools\s*$/m);
   pane.keys('C-u');
-  pane.type('/modle');
-  pane.keys('Enter');
+  pane.submit('/modle');
   await pane.waitFor('Unknown command /modle. Did you mean /model?');
-  pane.type('/quit');
-  pane.keys('Enter');
+  pane.submit('/quit');
   await pane.waitFor('EXIT:0');
 });
 
@@ -168,8 +154,7 @@ it('keeps multi-line input (trailing backslash), history across runs, and comple
   server = await startScriptedServer([{ text: 'first' }, { text: 'second' }]);
   pane = openPane({ ...env(server), NANOCODE_HOME: home }, { cwd: dir });
   await pane.waitFor('/help for commands');
-  pane.type('line one\\');
-  pane.keys('Enter');
+  pane.submit('line one\\');
   pane.type('line two @sr');
   pane.keys('Tab');
   await pane.waitFor(/line two @src\/\s*$/m);
@@ -179,8 +164,7 @@ it('keeps multi-line input (trailing backslash), history across runs, and comple
   pane.keys('Enter');
   await pane.waitFor('first');
   expect(server.turnRequests()[0].body.messages.at(-1).content).toBe('line one\nline two @src/main.ts ');
-  pane.type('/quit');
-  pane.keys('Enter');
+  pane.submit('/quit');
   await pane.waitFor('EXIT:0');
   pane.kill();
   // A new session remembers the prompt.
@@ -199,13 +183,10 @@ it('delivers /queue messages after the current work, and /dequeue edit edits the
   server = await startScriptedServer([{ toolCalls: [{ name: 'bash', args: { command: 'sleep 2' } }] }, { text: 'first done' }, { text: 'follow-up done' }]);
   pane = openPane({ ...env(server), EDITOR: editor }, { cwd: dir });
   await pane.waitFor('/help for commands');
-  pane.type('start');
-  pane.keys('Enter');
+  pane.submit('start');
   await pane.waitFor('bash(sleep 2) ·');
-  pane.type('/queue original follow-up');
-  pane.keys('Enter');
-  pane.type('/dequeue edit');
-  pane.keys('Enter');
+  pane.submit('/queue original follow-up');
+  pane.submit('/dequeue edit');
   await pane.waitFor('Queue: 0 steering, 1 after.');
   await pane.waitFor('follow-up done');
   const reqs = server.turnRequests();
@@ -220,21 +201,16 @@ it('/save names the session, /sessions lists it, /fork continues from an earlier
   pane = openPane({ ...env(server), NANOCODE_HOME: home });
   await pane.waitFor('/help for commands');
   for (const i of [1, 2, 3]) {
-    pane.type(`prompt ${i}`);
-    pane.keys('Enter');
+    pane.submit(`prompt ${i}`);
     await pane.waitFor(`answer ${i}`);
   }
-  pane.type('/save my-work');
-  pane.keys('Enter');
+  pane.submit('/save my-work');
   await pane.waitFor('is named "my-work"');
-  pane.type('/sessions');
-  pane.keys('Enter');
+  pane.submit('/sessions');
   await pane.waitFor(/1\. my-work .* prompt 1/);
-  pane.type('/fork 2');
-  pane.keys('Enter');
+  pane.submit('/fork 2');
   await pane.waitFor('after turn 2: 4 messages');
-  pane.type('another way');
-  pane.keys('Enter');
+  pane.submit('another way');
   await pane.waitFor('forked answer');
   const msgs = server.turnRequests()[3].body.messages.slice(1).map((m: any) => `${m.role}:${m.content.split('\n\n<git>')[0]}`);
   expect(msgs).toEqual(['user:prompt 1', 'assistant:answer 1', 'user:prompt 2', 'assistant:answer 2', 'user:another way']);
