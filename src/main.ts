@@ -70,36 +70,12 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const { makeRedactor } = await import('./safety/secrets.ts');
-  const redact = makeRedactor(process.env);
-  if (process.env.NANOCODE_LOG !== '0') {
-    const { commandLogger } = await import('./session/command-log.ts');
-    agent.subscribe(commandLogger(cwd, redact));
-  }
   let sessions: Sessions | undefined;
-  if (args.session) {
-    const { Sessions } = await import('./session/sessions.ts');
-    sessions = new Sessions(home, cwd, agent.choice.model, redact);
-    try {
-      const restored = args.fork
-        ? sessions.fork(args.fork.turn, args.fork.session)
-        : args.continue || (args.resume === true && !interactive)
-          ? sessions.resume()
-          : typeof args.resume === 'string'
-            ? sessions.resume(args.resume)
-            : undefined;
-      if (restored) {
-        for (const w of restored.warnings) process.stderr.write(`nanocode: ${w}\n`);
-        agent.load(restored.messages);
-      } else if (args.resume !== true) {
-        sessions.start();
-      }
-    } catch (err) {
-      process.stderr.write(`nanocode: ${(err as Error).message}\n`);
-      return 2;
-    }
-    const store = sessions;
-    agent.subscribe((e) => store.record(e));
+  try {
+    sessions = await recordConversation(agent, args, home, cwd, interactive);
+  } catch (err) {
+    process.stderr.write(`nanocode: ${(err as Error).message}\n`);
+    return 2;
   }
 
   if (interactive) {
@@ -121,6 +97,37 @@ async function main(argv: string[]): Promise<number> {
     quiet: args.quiet,
     progress: !!process.stderr.isTTY,
   });
+}
+
+/**
+ * Wires the conversation to its records: the command log, and the session
+ * (new, continued, resumed or forked, unless --no-session).
+ */
+async function recordConversation(agent: Agent, args: Args, home: string, cwd: string, interactive: boolean): Promise<Sessions | undefined> {
+  const { makeRedactor } = await import('./safety/secrets.ts');
+  const redact = makeRedactor(process.env);
+  if (process.env.NANOCODE_LOG !== '0') {
+    const { commandLogger } = await import('./session/command-log.ts');
+    agent.subscribe(commandLogger(cwd, redact));
+  }
+  if (!args.session) return undefined;
+  const { Sessions } = await import('./session/sessions.ts');
+  const sessions = new Sessions(home, cwd, agent.choice.model, redact);
+  const restored = args.fork
+    ? sessions.fork(args.fork.turn, args.fork.session)
+    : args.continue || (args.resume === true && !interactive)
+      ? sessions.resume()
+      : typeof args.resume === 'string'
+        ? sessions.resume(args.resume)
+        : undefined;
+  if (restored) {
+    for (const w of restored.warnings) process.stderr.write(`nanocode: ${w}\n`);
+    agent.load(restored.messages);
+  } else if (args.resume !== true) {
+    sessions.start(); // with a bare --resume, the interactive picker decides
+  }
+  agent.subscribe((e) => sessions.record(e));
+  return sessions;
 }
 
 main(process.argv.slice(2)).then(

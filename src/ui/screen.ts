@@ -42,7 +42,7 @@ export class Screen {
   }
 
   /** Writes lines into the scrollback above the live region. */
-  commit(lines: string[], live: string[] = this.rowsAsLines, cursor?: Cursor): void {
+  commit(lines: string[], live: string[], cursor?: Cursor): void {
     if (!lines.length) return this.render(live, cursor);
     const body = lines.flatMap((l) => wrap(l, this.width)).join('\r\n');
     let s = SYNC_START + this.toTop() + '\x1b[J' + body + '\r\n';
@@ -50,10 +50,6 @@ export class Screen {
     this.cursorRow = 0;
     s += this.frame(live, cursor);
     this.write(s + SYNC_END);
-  }
-
-  private get rowsAsLines(): string[] {
-    return this.rows;
   }
 
   /** Redraws the live region, rewriting only changed rows. */
