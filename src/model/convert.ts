@@ -15,14 +15,15 @@ const CACHE: SharedV4ProviderOptions = { anthropic: { cacheControl: { type: 'eph
 
 /**
  * Builds the prompt. With `cache`, marks the system prompt, the tool list and
- * the latest message as Anthropic cache breakpoints (other providers ignore it).
+ * the latest message as Anthropic cache breakpoints (other providers ignore
+ * it). `toolImages`: the provider takes images inside tool results.
  */
-export function toPrompt(system: string, messages: Message[], cache = false): LanguageModelV4Prompt {
+export function toPrompt(system: string, messages: Message[], cache = false, toolImages = cache): LanguageModelV4Prompt {
   const prompt: LanguageModelV4Prompt = [];
   if (system) prompt.push({ role: 'system', content: system, ...(cache && { providerOptions: CACHE }) });
   for (const m of messages) {
     const last = prompt.at(-1);
-    const converted = convert(m);
+    const converted = convert(m, toolImages);
     // Consecutive tool results belong in one tool message.
     if (converted.role === 'tool' && last?.role === 'tool') last.content.push(...converted.content);
     else prompt.push(converted);
@@ -31,7 +32,7 @@ export function toPrompt(system: string, messages: Message[], cache = false): La
   return prompt;
 }
 
-function convert(m: Message): LanguageModelV4Message {
+function convert(m: Message, toolImages: boolean): LanguageModelV4Message {
   switch (m.role) {
     case 'user':
       return { role: 'user', content: typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : m.content.map(userPart) };
@@ -53,7 +54,7 @@ function convert(m: Message): LanguageModelV4Message {
         ),
       };
     case 'tool':
-      return { role: 'tool', content: [{ type: 'tool-result', toolCallId: m.toolCallId, toolName: m.toolName, output: toolOutput(m) }] };
+      return { role: 'tool', content: [{ type: 'tool-result', toolCallId: m.toolCallId, toolName: m.toolName, output: toolOutput(m, toolImages) }] };
   }
 }
 
@@ -63,8 +64,16 @@ function userPart(p: TextPart | ImagePart) {
     : { type: 'file' as const, data: { type: 'data' as const, data: p.data }, mediaType: p.mediaType };
 }
 
-function toolOutput(m: ToolMessage): LanguageModelV4ToolResultOutput {
+/**
+ * Chat Completions tool messages carry text only: there, an image becomes a
+ * note instead of kilobytes of base64 the model cannot see.
+ */
+function toolOutput(m: ToolMessage, toolImages: boolean): LanguageModelV4ToolResultOutput {
   if (typeof m.content === 'string') return { type: m.isError ? 'error-text' : 'text', value: m.content };
+  if (!toolImages) {
+    const text = m.content.map((p) => (p.type === 'text' ? p.text : `[${p.mediaType} image not shown: this provider cannot take images in tool results]`)).join('\n');
+    return { type: 'text', value: text };
+  }
   return {
     type: 'content',
     value: m.content.map((p) =>

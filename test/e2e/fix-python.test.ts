@@ -69,3 +69,24 @@ it('marks the Anthropic system prompt and tools for prompt caching', async () =>
   expect(body.tools.at(-1).cache_control).toEqual({ type: 'ephemeral' });
   expect(server.turnRequests()[0].headers['x-api-key']).toBe('k');
 });
+
+it('sends an image read by the tool as an image to Anthropic, and as a short note over Chat Completions', async () => {
+  const { copyFileSync } = await import('node:fs');
+  const png = join(import.meta.dirname, '../../../shared/fixtures/web/binary/red-circle.png');
+  for (const kind of ['anthropic', 'openai'] as const) {
+    const dir = tempDir();
+    copyFileSync(png, join(dir, 'c.png'));
+    server = await startScriptedServer([{ toolCalls: [{ name: 'read', args: { path: 'c.png' } }] }, { text: 'a red circle' }]);
+    const env = kind === 'openai' ? { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.openaiBaseURL } : { ANTHROPIC_API_KEY: 'k', ANTHROPIC_BASE_URL: server.anthropicBaseURL };
+    const r = await run(['look at c.png'], { cwd: dir, env });
+    expect(r.code).toBe(0);
+    const last = server.turnRequests()[1].body.messages.at(-1);
+    if (kind === 'anthropic') {
+      expect(last.content[0].content[1]).toMatchObject({ type: 'image', source: { type: 'base64', media_type: 'image/png' } });
+    } else {
+      expect(last).toMatchObject({ role: 'tool', content: expect.stringMatching(/^Image c\.png \(image\/png, \d+ bytes\)\n\[image\/png image not shown/) });
+    }
+    await server.close();
+    server = undefined;
+  }
+});
