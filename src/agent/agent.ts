@@ -11,7 +11,7 @@ import { addUsage, emptyUsage, type Message, type Usage } from '../protocol/mess
 import type { Tool, ToolState } from '../protocol/tool.ts';
 import { commandEnv } from '../safety/secrets.ts';
 import { type CompactionSettings, compactionSettings, fitContext } from './compaction.ts';
-import { ContextMeter } from './context.ts';
+import { ContextMeter, promptOverhead } from './context.ts';
 import { gitContext } from './git-context.ts';
 import { runLoop } from './loop.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
@@ -128,7 +128,7 @@ export class Agent {
       window: this.info.contextWindow,
       settings: this.compaction,
       meter: this.meter,
-      overhead: Math.ceil(this.system.length / 4),
+      overhead: promptOverhead(this.system, this.tools.length),
       signal: this.controller.signal,
     };
     yield* this.track(fitContext(fit, true, instructions));
@@ -147,7 +147,7 @@ export class Agent {
 
   /** Estimated tokens in the context now. */
   get contextTokens(): number {
-    return this.meter.tokens(this.messages, Math.ceil(this.system.length / 4));
+    return this.meter.tokens(this.messages, promptOverhead(this.system, this.tools.length));
   }
 
   private publish(e: AgentEvent): void {

@@ -10,6 +10,11 @@ export function estimateTokens(m: Message): number {
   return content.reduce((n, p) => n + (p.type === 'text' ? Math.ceil(p.text.length / 4) : 1000), 4);
 }
 
+/** Estimated tokens of the system prompt and tool schemas, sent with every request. */
+export function promptOverhead(system: string, toolCount: number): number {
+  return Math.ceil(system.length / 4) + toolCount * 150;
+}
+
 export class ContextMeter {
   private reported = 0;
   /** Messages counted by `reported`. */

@@ -13,7 +13,7 @@ import type { AgentEvent, StopReason } from '../protocol/events.ts';
 import { addUsage, emptyUsage, type Message, textOf, toolCallsOf } from '../protocol/messages.ts';
 import type { Tool, ToolState } from '../protocol/tool.ts';
 import { type CompactionSettings, fitContext, isContextOverflow } from './compaction.ts';
-import type { ContextMeter } from './context.ts';
+import { type ContextMeter, promptOverhead } from './context.ts';
 import { RepeatGuard } from './repeat-guard.ts';
 import { runTools } from './run-tools.ts';
 
@@ -43,7 +43,7 @@ export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGener
   let turn = 0;
   let text = '';
   const guard = new RepeatGuard();
-  const overhead = Math.ceil(cfg.system.length / 4) + cfg.tools.length * 150;
+  const overhead = promptOverhead(cfg.system, cfg.tools.length);
   const fit = { model: cfg.model, messages, window: cfg.modelInfo.contextWindow, settings: cfg.compaction, meter: cfg.meter, overhead, signal: cfg.signal };
   const done = (reason: StopReason): AgentEvent => ({ type: 'done', reason, text, turns: turn, usage, cost: costOf(usage, cfg.modelInfo) });
   const append = (message: Message): AgentEvent => {
