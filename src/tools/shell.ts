@@ -6,6 +6,9 @@
 // the shell's whole process group; the next command starts a fresh shell in
 // the last known directory.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface ShellResult {
   /** Exit status; null when killed. */
@@ -28,6 +31,8 @@ export class Shell {
   private pending = Buffer.alloc(0);
   cwd: string;
   private readonly env: NodeJS.ProcessEnv;
+  /** Where the shell lists a command's leftover background jobs. */
+  private readonly jobsFile = join(tmpdir(), `nanocode-jobs-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
 
   constructor(cwd: string, env: NodeJS.ProcessEnv) {
     this.cwd = cwd;
@@ -46,8 +51,9 @@ export class Shell {
     const script = [
       'eval "$__nc_cmd" < /dev/null 2>&1',
       '__nc_s=$?',
-      '__nc_j=$(jobs -p)',
-      '[ -n "$__nc_j" ] && { kill -9 $__nc_j; wait $__nc_j; } 2>/dev/null',
+      // Builtins only: a $(jobs -p) would fork a subshell every time.
+      `jobs -p > ${JSON.stringify(this.jobsFile)}`,
+      `while read -r __nc_p; do kill -9 "$__nc_p"; wait "$__nc_p"; done < ${JSON.stringify(this.jobsFile)} 2>/dev/null`,
       `printf '\\036NC${nonce}\\036%d\\036%s\\036' "$__nc_s" "$PWD"`,
     ].join('; ');
     this.hold(child, true);
@@ -70,6 +76,7 @@ export class Shell {
 
   close(): void {
     this.kill();
+    rmSync(this.jobsFile, { force: true });
   }
 
   private start(): ChildProcess {
