@@ -8,6 +8,8 @@ export interface Pane {
   type(text: string): void;
   /** Types the text and presses Enter. */
   submit(text: string): void;
+  /** Pastes text as a terminal does (bracketed paste when the program asks for it). */
+  paste(text: string): void;
   screen(): string;
   waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
   kill(): void;
@@ -29,6 +31,10 @@ export function openPane(env: Record<string, string | undefined>, opts: { cwd?: 
     name,
     keys: (...keys) => void tmux('send-keys', '-t', name, ...keys),
     type: (text) => void tmux('send-keys', '-t', name, '-l', text),
+    paste: (text) => {
+      tmux('set-buffer', '-b', name, text);
+      tmux('paste-buffer', '-p', '-b', name, '-t', name);
+    },
     submit: (text) => {
       tmux('send-keys', '-t', name, '-l', text);
       tmux('send-keys', '-t', name, 'Enter');

@@ -1,5 +1,5 @@
 // The interactive terminal, driven in tmux against the scripted model server.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -214,4 +214,33 @@ it('/save names the session, /sessions lists it, /fork continues from an earlier
   await pane.waitFor('forked answer');
   const msgs = server.turnRequests()[3].body.messages.slice(1).map((m: any) => `${m.role}:${m.content.split('\n\n<git>')[0]}`);
   expect(msgs).toEqual(['user:prompt 1', 'assistant:answer 1', 'user:prompt 2', 'assistant:answer 2', 'user:another way']);
+});
+
+it('keeps a pasted multi-line text intact instead of sending it line by line', async () => {
+  server = await startScriptedServer([{ text: 'got it' }]);
+  pane = openPane(env(server));
+  await pane.waitFor('/help for commands');
+  const pasted = Array.from({ length: 30 }, (_, i) => `pasted line ${i + 1}`).join('\n');
+  pane.paste(pasted);
+  await pane.waitFor(/pasted line 30\s*$/m);
+  expect(server.turnRequests()).toHaveLength(0); // the newlines did not submit
+  pane.submit(' -- what is this?');
+  await pane.waitFor('got it');
+  expect(server.turnRequests()[0].body.messages.at(-1).content).toBe(`${pasted} -- what is this?`);
+});
+
+it('re-wraps the live region when the terminal gets narrower', async () => {
+  server = await startScriptedServer([]);
+  pane = openPane(env(server), { width: 100 });
+  await pane.waitFor('/help for commands');
+  pane.type('a long prompt that is typed before the window shrinks and must wrap');
+  await pane.waitFor('must wrap');
+  execFileSync('tmux', ['resize-window', '-t', pane.name, '-x', '40']);
+  pane.type(' neatly');
+  const screen = await pane.waitFor(/neatly\s*$/m);
+  const rows = screen.split('\n');
+  const at = rows.findIndex((r) => r.startsWith('› a long prompt'));
+  expect(rows.slice(at, at + 2).join('')).toContain('a long prompt that is typed before the w');
+  expect(rows.filter((r) => r.startsWith('› ')).length).toBe(1); // one prompt, no stale copies below it
+  expect(rows.filter((r) => r.startsWith('gpt-5.2 · ctx')).length).toBe(1); // one status line
 });
