@@ -48,10 +48,10 @@ export async function* runTools(calls: ToolCallPart[], run: ToolRun): AsyncGener
       );
     }
   })().finally(() => events.close());
+  // Results are reported as they finish, but recorded in call order.
   yield* events;
   await work;
 
-  // Results are reported as they finish, but recorded in call order.
   let stop: string | undefined;
   const messages = calls.map((call, i): ToolMessage => {
     const r = results[i];

@@ -21,12 +21,17 @@ export async function listModels(choice: ModelChoice, signal = AbortSignal.timeo
     : choice.apiKey
       ? { authorization: `Bearer ${choice.apiKey}` }
       : {};
+  const ids = await fetchModelIds(`${base}/models`, headers, signal);
+  return ids?.length ? ids.sort() : undefined;
+}
+
+/** The ids a /models endpoint lists, in its order; undefined when it does not answer. */
+export async function fetchModelIds(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<string[] | undefined> {
   try {
-    const res = await fetch(`${base}/models`, { headers, signal });
+    const res = await fetch(url, { headers, signal });
     if (!res.ok) return undefined;
     const body = (await res.json()) as { data?: Array<{ id?: unknown }> };
-    const ids = (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
-    return ids.length ? ids.sort() : undefined;
+    return (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
   } catch {
     return undefined;
   }

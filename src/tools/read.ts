@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { z } from 'zod';
 import { defineTool, errorResult, type ToolResult } from '../protocol/tool.ts';
@@ -43,7 +43,6 @@ export const readTool = defineTool({
     const head = await sniff(abs);
     const image = IMAGE_TYPES.find(([, test]) => test(head));
     if (image) {
-      const { readFile } = await import('node:fs/promises');
       const data = (await readFile(abs)).toString('base64');
       return { content: [{ type: 'text', text: `Image ${path} (${image[0]}, ${info.size} bytes)` }, { type: 'image', data, mediaType: image[0] }] };
     }
