@@ -72,7 +72,7 @@ it('marks the Anthropic system prompt and tools for prompt caching', async () =>
 
 it('sends an image read by the tool as an image to Anthropic, and as a short note over Chat Completions', async () => {
   const { copyFileSync } = await import('node:fs');
-  const png = join(import.meta.dirname, '../../../shared/fixtures/web/binary/red-circle.png');
+  const png = join(import.meta.dirname, '../fixtures/web/binary/red-circle.png');
   for (const kind of ['anthropic', 'openai'] as const) {
     const dir = tempDir();
     copyFileSync(png, join(dir, 'c.png'));

@@ -1,4 +1,4 @@
-// Recorded provider streams from ../shared/fixtures/providers replay through
+// Recorded provider streams from test/fixtures/providers replay through
 // our client (the AI SDK provider plus streamStep) into the right text,
 // reasoning and tool calls; recorded errors give the right retry or message.
 // The expected values come from reading each recording independently.
@@ -14,7 +14,7 @@ import { type RecordedResponse, startReplayServer } from '../support/replay-serv
 
 process.env.NANOCODE_RETRY_BASE_MS = '5';
 
-const DIR = resolve(import.meta.dirname, '../../../shared/fixtures/providers');
+const DIR = resolve(import.meta.dirname, '../fixtures/providers');
 const read = (f: string) => readFileSync(join(DIR, f), 'utf8');
 
 type Format = 'chat' | 'anthropic' | 'google' | 'responses';

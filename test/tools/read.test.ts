@@ -6,7 +6,7 @@ import { readTool } from '../../src/tools/read.ts';
 import { tempDir } from '../support/cli.ts';
 import { text, toolContext } from '../support/tool-context.ts';
 
-const FIXTURES = resolve(import.meta.dirname, '../../../shared/fixtures/web/binary');
+const FIXTURES = resolve(import.meta.dirname, '../fixtures/web/binary');
 
 function dirWith(files: Record<string, string | Buffer>): string {
   const dir = tempDir();
