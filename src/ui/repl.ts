@@ -133,7 +133,8 @@ class Repl {
   /** The live region: transcript, prompt, hints and the status line. */
   private liveAndCursor(): [string[], Cursor] {
     const width = this.screen.width;
-    const live = this.transcript.live(Date.now(), width);
+    // Wrapped here, so the cursor's row counts terminal rows.
+    const live = this.transcript.live(Date.now(), width).flatMap((l) => wrap(l, width));
     const prompt: string[] = [];
     let cursor: Cursor = { row: 0, col: 2 };
     const before = this.editor.text.slice(0, this.editor.cursor);

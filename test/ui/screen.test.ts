@@ -8,17 +8,19 @@ import { Transcript } from '../../src/ui/transcript.ts';
 
 function virtualTerminal(cols = 80, rows = 24) {
   const term = new xterm.Terminal({ cols, rows, allowProposedApi: true, scrollback: 10_000 });
-  let pending = Promise.resolve();
+  // Written through to the terminal when the test reads it (one parse, not one per frame).
+  let pending = '';
   const out = {
     columns: cols,
     rows,
     isTTY: true,
     write(s: string) {
-      pending = pending.then(() => new Promise<void>((r) => term.write(s, r)));
+      pending += s;
     },
   };
   const lines = async () => {
-    await pending;
+    await new Promise<void>((r) => term.write(pending, r));
+    pending = '';
     const b = term.buffer.active;
     return Array.from({ length: b.length }, (_, i) => b.getLine(i)!.translateToString(true));
   };
