@@ -19,7 +19,7 @@ interface Running {
 }
 
 /** "1 line", "3000 lines". */
-export const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /** The one-line form of a tool call: bash(npm test), read(src/a.ts). */
 export function callLabel(name: string, args: unknown): string {
@@ -158,20 +158,20 @@ export class Transcript {
   private summary(name: string, content: string, isError: boolean, r: Running | undefined): string[] {
     const s = this.s;
     const lines = content.split('\n').filter((l) => l.trim());
-    if (name === 'bash') return this.commandSummary(content, isError, r);
+    if (name === 'bash' && /\n\[(exit code|killed)[^\n]*\]$/.test(content)) return this.commandSummary(content, isError, r);
     if (isError) return [s.red(lines[0] ?? 'failed')];
     if (name === 'read') return [`Read ${count(lines.filter((l) => /^\s*\d+\| /.test(l)).length, 'line')}`];
     if (['grep', 'glob', 'find', 'ls'].includes(name)) return [count(lines.filter((l) => !l.startsWith('[')).length, 'result')];
     return [lines[0] ?? ''];
   }
 
-  /** `3,000 lines` and the last one; a single line as itself; the status first when it failed. */
+  /** `3000 lines` and the last one; a single line as itself; the status first when it failed. */
   private commandSummary(content: string, isError: boolean, r: Running | undefined): string[] {
     const s = this.s;
     // The last line is the status: [exit code N] or [killed: ...].
     const end = content.lastIndexOf('\n[');
-    const status = content.slice(end + 2).replace(/\]$/, '');
-    const body = end === -1 || content.startsWith('(no output)\n') ? '' : content.slice(0, end);
+    const status = content.slice(end + 2, -1);
+    const body = content.startsWith('(no output)\n') ? '' : content.slice(0, end);
     // Cut output says how much was left out; then the live stream, if it missed nothing, has the count.
     const cut = /\n\[\.\.\. \d+ bytes omitted; [^\n]*\]\n/.test(body);
     const total = body ? body.split('\n').length : 0;

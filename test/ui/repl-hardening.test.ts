@@ -80,6 +80,7 @@ it('a command result gives its line count and last line, or its one line', async
     { toolCalls: [{ name: 'bash', args: { command: 'seq 3000' } }] },
     { toolCalls: [{ name: 'bash', args: { command: 'echo just one' } }] },
     { toolCalls: [{ name: 'bash', args: { command: 'printf "a\\nb\\n"; exit 3' } }] },
+    { toolCalls: [{ name: 'bash', args: { command: 'seq 300000' } }] },
     { text: 'Counted.' },
   ]);
   p.submit('count');
@@ -92,6 +93,10 @@ it('a command result gives its line count and last line, or its one line', async
   const failed = r.indexOf('⏺ bash(printf "a\\nb\\n"; exit 3)');
   expect(r[failed + 1]).toMatch(/^ {2}⎿ exit code 3: 2 lines \(\d+\.\d s\)$/);
   expect(r[failed + 2]).toBe('    b');
+  // Output cut for the model: counted from the live stream, or a lower bound when that skipped some.
+  const big = r.indexOf('⏺ bash(seq 300000)');
+  expect(r[big + 1]).toMatch(/^ {2}⎿ (300000 lines|at least \d+ lines) \(\d+\.\d s\)$/);
+  expect(r[big + 2]).toBe('    300000');
 });
 
 it('renders a markdown table as a table with aligned columns and inline markdown', async () => {
