@@ -64,11 +64,14 @@ function wide(cp: number): boolean {
 /** Splits a styled line into rows of at most `width` columns, keeping escape codes intact. */
 export function wrap(line: string, width: number): string[] {
   if (width < 1 || visibleWidth(line) <= width) return [line];
+  return carryStyles(cut(line, width));
+}
+
+function cut(line: string, width: number): string[] {
   const rows: string[] = [];
   let row = '';
   let w = 0;
-  const tokens = line.split(/(\x1b\[[0-9;?]*[A-Za-z])/);
-  for (const t of tokens) {
+  for (const t of line.split(SGR_SPLIT)) {
     if (t.startsWith('\x1b')) {
       row += t;
       continue;
@@ -86,4 +89,60 @@ export function wrap(line: string, width: number): string[] {
   }
   rows.push(row);
   return rows;
+}
+
+/** Like wrap, but breaks between words where it can (a word longer than a row is cut). */
+export function wrapWords(line: string, width: number): string[] {
+  if (width < 1 || visibleWidth(line) <= width) return [line];
+  const rows: string[] = [];
+  let row = '';
+  for (const word of line.split(/(?<= )(?=[^ ])/)) {
+    const fits = visibleWidth(row) + visibleWidth(word.trimEnd()) <= width;
+    if (fits || !row) row += word;
+    else {
+      rows.push(row.trimEnd());
+      row = word;
+    }
+    // A word wider than the row: cut it, keep its last piece open.
+    if (visibleWidth(row.trimEnd()) > width) {
+      const pieces = cut(row, width);
+      rows.push(...pieces.slice(0, -1));
+      row = pieces.at(-1)!;
+    }
+  }
+  rows.push(row.trimEnd());
+  return carryStyles(rows);
+}
+
+const SGR_SPLIT = /(\x1b\[[0-9;?]*[A-Za-z])/;
+const SGR = /\x1b\[([0-9;]*)m/g;
+
+/**
+ * Ends each row with a reset and opens the next with the styles still in
+ * effect, so every row can be redrawn on its own.
+ */
+function carryStyles(rows: string[]): string[] {
+  let open: string[] = [];
+  return rows.map((row, i) => {
+    const styled = open.length ? `\x1b[${open.join(';')}m${row}` : row;
+    for (const m of row.matchAll(SGR)) open = applySgr(open, m[1]);
+    return i < rows.length - 1 && open.length ? `${styled}\x1b[0m` : styled;
+  });
+}
+
+const CLOSES: Record<string, (code: string) => boolean> = {
+  '22': (c) => c === '1' || c === '2',
+  '23': (c) => c === '3',
+  '24': (c) => c === '4',
+  '39': (c) => /^(3\d|9\d)$/.test(c),
+};
+
+function applySgr(open: string[], params: string): string[] {
+  let next = open;
+  for (const p of params.split(';')) {
+    if (p === '' || p === '0') next = [];
+    else if (CLOSES[p]) next = next.filter((c) => !CLOSES[p](c));
+    else next = [...next, p];
+  }
+  return next;
 }

@@ -9,7 +9,7 @@ import type { Sessions } from '../session/sessions.ts';
 import { summariseThreshold } from '../agent/compaction.ts';
 import { listModels } from '../model/list-models.ts';
 import { closest } from '../tools/similar.ts';
-import type { Style } from './ansi.ts';
+import { type Style, wrapWords } from './ansi.ts';
 
 export interface Queue {
   steer: string[];
@@ -23,12 +23,14 @@ export interface CommandContext {
   queue: Queue;
   style: Style;
   running: boolean;
+  /** Columns of the terminal. */
+  width: number;
   /** Writes lines to the scrollback. */
   print(lines: string[]): void;
   /** Starts a throw-away side question (/btw). */
   aside(question: string, withTools: boolean): void;
-  /** Summarises older history now. */
-  compact(instructions?: string): Promise<void>;
+  /** Summarises older history now; false when there was nothing to do. */
+  compact(instructions?: string): Promise<boolean>;
   /** Runs a program that needs the terminal ($EDITOR). */
   suspend<T>(fn: () => T): T;
   exit(code: number): void;
@@ -63,6 +65,13 @@ function readJson(file: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A tool's name and its whole description, wrapped at word boundaries beside the name. */
+function describeTool(ctx: CommandContext, name: string, description: string): string[] {
+  const indent = 13;
+  const rows = description.split('\n').flatMap((p) => wrapWords(p, Math.max(20, ctx.width - indent)));
+  return rows.map((r, i) => `${i === 0 ? ctx.style.bold(name.padEnd(indent - 1)) : ''.padEnd(indent - 1)} ${r}`.trimEnd());
 }
 
 export const COMMANDS: Command[] = [
@@ -105,7 +114,7 @@ export const COMMANDS: Command[] = [
     usage: '/tools',
     help: 'the tools the model can use',
     whileRunning: true,
-    run: (ctx) => ctx.print([...ctx.agent.tools.map((t) => `${ctx.style.bold(t.name.padEnd(12))} ${t.description.split('. ')[0]}`), '']),
+    run: (ctx) => ctx.print(ctx.agent.tools.flatMap((t) => [...describeTool(ctx, t.name, t.description), ''])),
   },
   {
     names: ['/tokens'],
@@ -190,7 +199,11 @@ export const COMMANDS: Command[] = [
     names: ['/compact'],
     usage: '/compact [instructions]',
     help: 'summarise older history now, optionally saying what matters',
-    run: (ctx, arg) => ctx.compact(arg || undefined),
+    run: async (ctx, arg) => {
+      if (await ctx.compact(arg || undefined)) return;
+      const { agent } = ctx;
+      ctx.print([`Nothing to compact: the conversation (${agent.messages.length} messages, about ${fmt(agent.contextTokens)} tokens) is too short to summarise.`, '']);
+    },
   },
   {
     names: ['/save'],

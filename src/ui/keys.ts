@@ -71,10 +71,31 @@ const CONTROL: Record<string, Key['name']> = {
   '\x0f': 'ctrl-o',
 };
 
-/** Stateful: a paste or an escape sequence may arrive split across chunks. */
+/** An escape sequence cut off at the end of a read: its rest is still coming. */
+const INCOMPLETE = /^\x1b(?:\[[0-?]*[ -/]*|O)?$/;
+/** How long a lone Esc waits for the rest of a sequence before it counts as Escape. */
+export const ESCAPE_WAIT_MS = 50;
+
+/**
+ * Stateful: a paste or an escape sequence may arrive split across chunks. An
+ * incomplete sequence at the end of a chunk waits for the next one; if none
+ * comes within ESCAPE_WAIT_MS, the caller calls flush() and it is Escape.
+ */
 export class KeyReader {
   private buffer = '';
   private pasting: string | undefined;
+
+  /** True while the end of the input may be the start of a sequence. */
+  get waiting(): boolean {
+    return this.pasting === undefined && INCOMPLETE.test(this.buffer);
+  }
+
+  /** The held-back input, now that no more came: a lone Escape (the rest of a cut sequence is dropped). */
+  flush(): Key[] {
+    if (!this.waiting || !this.buffer) return [];
+    this.buffer = '';
+    return [{ name: 'escape' }];
+  }
 
   feed(chunk: string): Key[] {
     this.buffer += chunk;
@@ -88,8 +109,10 @@ export class KeyReader {
       if (this.pasting !== undefined) {
         const end = this.buffer.indexOf(PASTE_END);
         if (end === -1) {
-          this.pasting += this.buffer;
-          this.buffer = '';
+          // Keep a possible start of the end marker for the next chunk.
+          const keep = partialSuffix(this.buffer, PASTE_END);
+          this.pasting += this.buffer.slice(0, this.buffer.length - keep);
+          this.buffer = this.buffer.slice(this.buffer.length - keep);
           break;
         }
         keys.push({ name: 'paste', text: (this.pasting + this.buffer.slice(0, end)).replace(/\r\n?/g, '\n') });
@@ -99,29 +122,28 @@ export class KeyReader {
       }
       const c = this.buffer[0];
       if (c === '\x1b') {
+        if (INCOMPLETE.test(this.buffer)) break; // wait for the rest (or flush())
         if (this.buffer.startsWith(PASTE_START)) {
           flushText();
           this.pasting = '';
           this.buffer = this.buffer.slice(PASTE_START.length);
           continue;
         }
-        const m = /^\x1b(?:\[([0-9;]*[A-Za-z~])|O([A-Za-z]))/.exec(this.buffer);
+        // CSI (ECMA-48: parameters, intermediates, a final byte) or SS3.
+        const m = /^\x1b(?:\[([0-?]*[ -/]*[@-~])|O([A-Za-z]))/.exec(this.buffer);
+        flushText();
         if (m) {
-          flushText();
           const name = CSI[m[1] ?? m[2]];
           if (name) keys.push({ name } as Key);
           this.buffer = this.buffer.slice(m[0].length);
           continue;
         }
-        if (this.buffer === '\x1b' || this.buffer === '\x1b[' ) {
-          // A lone Escape (or the start of a sequence cut across chunks: treated as Escape).
-          flushText();
+        // Esc Esc is two Escapes; Alt+Enter is a newline; other Alt combinations are ignored.
+        if (this.buffer[1] === '\x1b') {
           keys.push({ name: 'escape' });
-          this.buffer = '';
-          break;
+          this.buffer = this.buffer.slice(1);
+          continue;
         }
-        // Alt+Enter is a newline; other Alt combinations are ignored.
-        flushText();
         if (this.buffer[1] === '\r') keys.push({ name: 'newline' });
         this.buffer = this.buffer.slice(2);
         continue;
@@ -138,4 +160,10 @@ export class KeyReader {
     flushText();
     return keys;
   }
+}
+
+/** Length of the longest end of `s` that is a proper start of `marker`. */
+function partialSuffix(s: string, marker: string): number {
+  for (let n = Math.min(s.length, marker.length - 1); n > 0; n--) if (marker.startsWith(s.slice(-n))) return n;
+  return 0;
 }

@@ -1,8 +1,8 @@
 // Markdown to terminal lines, for streamed assistant text: headings, lists,
-// quotes, code blocks with syntax highlighting, inline code, emphasis, links.
-// StreamingMarkdown splits the growing text into finished blocks (rendered
-// once, committed to the scrollback) and the block still being written.
+// quotes, code blocks with syntax highlighting, tables, inline code,
+// emphasis, links.
 import type { Style } from './ansi.ts';
+import { isDelimiter, Table } from './table.ts';
 
 const KEYWORDS = new Set(
   (
@@ -30,95 +30,153 @@ function inline(text: string, s: Style): string {
     .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_, t, u) => `${t} ${s.underline(s.blue(u))}`);
 }
 
-/** Renders one block (a paragraph, list, quote, heading or fenced code block). */
-export function renderBlock(block: string, s: Style): string[] {
-  const lines = block.replace(/\n+$/, '').split('\n');
-  const fence = /^(\s*)(```|~~~)\s*([\w+-]*)/.exec(lines[0]);
-  if (fence) {
-    const body = lines.slice(1);
-    if (body.length && /^\s*(```|~~~)\s*$/.test(body.at(-1)!)) body.pop();
-    return [s.gray(`╭─ ${fence[3] || 'code'}`), ...body.map((l) => `${s.gray('│')} ${highlight(l, s)}`), s.gray('╰─')];
-  }
-  return lines.map((l) => {
-    const h = /^(#{1,6})\s+(.*)$/.exec(l);
-    if (h) return s.bold(h[1].length <= 2 ? s.underline(inline(h[2], s)) : inline(h[2], s));
-    const bullet = /^(\s*)[-*+]\s+(.*)$/.exec(l);
-    if (bullet) return `${bullet[1]}• ${inline(bullet[2], s)}`;
-    const num = /^(\s*)(\d+)[.)]\s+(.*)$/.exec(l);
-    if (num) return `${num[1]}${num[2]}. ${inline(num[3], s)}`;
-    const quote = /^>\s?(.*)$/.exec(l);
-    if (quote) return s.gray(`│ ${inline(quote[1], s)}`);
-    if (/^\s*([-*_])(\s*\1){2,}\s*$/.test(l)) return s.gray('─'.repeat(20));
-    return inline(l, s);
-  });
+const FENCE = /^(\s*)(`{3,}|~{3,})\s*([\w+-]*)/;
+
+/** One line outside code blocks and tables: heading, list item, quote, rule or text. */
+function renderLine(l: string, s: Style): string {
+  const h = /^(#{1,6})\s+(.*)$/.exec(l);
+  if (h) return s.bold(h[1].length <= 2 ? s.underline(inline(h[2], s)) : inline(h[2], s));
+  const bullet = /^(\s*)[-*+]\s+(.*)$/.exec(l);
+  if (bullet) return `${bullet[1]}• ${inline(bullet[2], s)}`;
+  const num = /^(\s*)(\d+)[.)]\s+(.*)$/.exec(l);
+  if (num) return `${num[1]}${num[2]}. ${inline(num[3], s)}`;
+  const quote = /^>\s?(.*)$/.exec(l);
+  if (quote) return s.gray(`│ ${inline(quote[1], s)}`);
+  if (/^\s*([-*_])(\s*\1){2,}\s*$/.test(l)) return s.gray('─'.repeat(20));
+  return inline(l, s);
 }
 
+/** The live view of a partial line longer than this shows only its end. */
+const LIVE_TAIL = 2000;
+/** An open table shows its header and this many last rows until it is complete. */
+const LIVE_TABLE_ROWS = 8;
+
 /**
- * Accumulates streamed text. `take()` returns the lines of blocks that are
- * now complete (to commit); `pending()` renders the unfinished rest.
+ * Renders streamed text line by line: each line is rendered once, when it is
+ * complete, and returned by take() to be committed to the scrollback, so the
+ * work per delta does not grow with the length of the answer or of an open
+ * code block. Only a table waits for its last row (its columns depend on
+ * every row). pending() renders what is not complete yet, for the live region.
  */
 export class StreamingMarkdown {
-  private text = '';
-  /** Offset up to which text has been committed. */
-  private done = 0;
-  private readonly style: Style;
+  /** Text after the last complete line. */
+  private partial = '';
+  /** How much of `partial` is known to hold no newline. */
+  private scanned = 0;
+  /** The closing line of the open code block. */
+  private fence: RegExp | undefined;
+  private table: Table | undefined;
+  /** A line that is a table's header if the next line is its delimiter row. */
+  private header: string | undefined;
+  /** A blank line is due before the next output (between blocks). */
+  private gap = false;
+  private started = false;
+  private readonly s: Style;
+  private readonly width: () => number;
 
-  constructor(style: Style) {
-    this.style = style;
+  constructor(style: Style, width: () => number = () => 80) {
+    this.s = style;
+    this.width = width;
   }
 
   push(delta: string): void {
-    this.text += delta;
+    this.partial += delta;
   }
 
-  /** Complete blocks since the last call, rendered, with a blank line between blocks. */
+  /** The lines completed since the last call, rendered. */
   take(): string[] {
     const out: string[] = [];
     for (;;) {
-      const end = blockEnd(this.text, this.done);
-      if (end === -1) break;
-      const block = this.text.slice(this.done, end).replace(/^\n+/, '');
-      if (block.trim()) out.push(...renderBlock(block, this.style), '');
-      this.done = end;
+      const nl = this.partial.indexOf('\n', this.scanned);
+      if (nl === -1) break;
+      const line = this.partial.slice(0, nl);
+      this.partial = this.partial.slice(nl + 1);
+      this.scanned = 0;
+      this.line(line, out);
     }
+    this.scanned = this.partial.length;
     return out;
   }
 
+  /** What is not complete yet: an open table, a possible table header, the partial line. */
   pending(): string[] {
-    const rest = this.text.slice(this.done).replace(/^\n+/, '');
-    return rest.trim() ? renderBlock(rest, this.style) : [];
+    const s = this.s;
+    const out: string[] = [];
+    if (this.table) out.push(...this.table.render(this.width(), LIVE_TABLE_ROWS));
+    if (this.header !== undefined) out.push(renderLine(this.header, s));
+    const tail = this.partial.length > LIVE_TAIL ? `…${this.partial.slice(-LIVE_TAIL)}` : this.partial;
+    if (tail.trim()) out.push(this.fence ? `${s.gray('│')} ${highlight(tail, s)}` : renderLine(tail, s));
+    return out.length && this.gap && this.started ? ['', ...out] : out;
   }
 
-  /** Everything not yet committed, rendered (at the end of the message). */
+  /** Everything not yet committed, rendered, and a blank line (at the end of the message). */
   flush(): string[] {
-    const lines = [...this.take(), ...this.pending()];
-    this.done = this.text.length;
-    return lines;
+    const out = this.take();
+    if (this.partial) this.line(this.partial, out);
+    this.partial = '';
+    this.scanned = 0;
+    this.endTable(out);
+    if (this.header !== undefined) this.emit(out, renderLine(this.header, this.s));
+    this.header = undefined;
+    if (this.fence) this.emit(out, this.s.gray('╰─'));
+    this.fence = undefined;
+    // The answer ends with a blank line, before whatever comes next.
+    if (this.started) out.push('');
+    this.started = false;
+    return out;
   }
-}
 
-/** End of the complete block starting at `from`, or -1 when it may still grow. */
-function blockEnd(text: string, from: number): number {
-  let i = from;
-  while (text[i] === '\n') i++;
-  const lineEnd = text.indexOf('\n', i);
-  if (lineEnd === -1) return -1;
-  const first = text.slice(i, lineEnd);
-  const fence = /^\s*(```|~~~)/.exec(first);
-  if (fence) {
-    // A code block ends at its closing fence line.
-    const close = new RegExp(`\\n\\s*${fence[1]}\\s*(\\n|$)`, 'g');
-    close.lastIndex = lineEnd;
-    const m = close.exec(text);
-    if (!m || !m[1]) return -1;
-    return m.index + m[0].length;
+  private emit(out: string[], ...lines: string[]): void {
+    if (this.gap && this.started) out.push('');
+    this.gap = false;
+    this.started = true;
+    out.push(...lines);
   }
-  // Other blocks end at a blank line, or before a fence or heading.
-  for (let p = lineEnd; p !== -1; p = text.indexOf('\n', p + 1)) {
-    const next = text.indexOf('\n', p + 1);
-    if (next === -1) return -1;
-    const line = text.slice(p + 1, next);
-    if (!line.trim() || /^\s*(```|~~~)|^#{1,6}\s/.test(line)) return p + 1;
+
+  private line(l: string, out: string[]): void {
+    const s = this.s;
+    if (this.fence) {
+      if (this.fence.test(l)) {
+        this.emit(out, s.gray('╰─'));
+        this.fence = undefined;
+        this.gap = true;
+      } else this.emit(out, `${s.gray('│')} ${highlight(l, s)}`);
+      return;
+    }
+    if (this.header !== undefined) {
+      const header = this.header;
+      this.header = undefined;
+      if (isDelimiter(l, header)) {
+        if (this.started) this.gap = true;
+        this.table = new Table(header, l, s, (t) => inline(t, s));
+        return;
+      }
+      this.emit(out, renderLine(header, s));
+    }
+    if (this.table) {
+      if (l.includes('|') && l.trim()) return this.table.add(l);
+      this.endTable(out);
+    }
+    if (!l.trim()) {
+      this.gap = this.started;
+      return;
+    }
+    const fence = FENCE.exec(l);
+    if (fence) {
+      this.gap = this.started;
+      this.emit(out, s.gray(`╭─ ${fence[3] || 'code'}`));
+      this.fence = new RegExp(`^\\s*${fence[2]}${fence[2][0]}*\\s*$`);
+      return;
+    }
+    if (/^#{1,6}\s/.test(l)) this.gap = this.started;
+    if (l.includes('|')) this.header = l;
+    else this.emit(out, renderLine(l, s));
   }
-  return -1;
+
+  private endTable(out: string[]): void {
+    if (!this.table) return;
+    this.emit(out, ...this.table.render(this.width()));
+    this.table = undefined;
+    this.gap = true;
+  }
 }

@@ -9,7 +9,7 @@ import { type Style, styleFor, visibleWidth, wrap } from './ansi.ts';
 import { commandNames, type CommandContext, findCommand, type Queue } from './commands.ts';
 import { Editor } from './editor.ts';
 import { appendHistory, loadHistory } from './history.ts';
-import { type Key, KeyReader } from './keys.ts';
+import { ESCAPE_WAIT_MS, type Key, KeyReader } from './keys.ts';
 import { type Cursor, Screen } from './screen.ts';
 import { Transcript } from './transcript.ts';
 
@@ -47,6 +47,10 @@ class Repl {
   private lastCtrlC = 0;
   private hints: string[] = [];
   private ticker?: NodeJS.Timeout;
+  /** Decides that a held-back Esc was a key of its own. */
+  private escapeTimer?: NodeJS.Timeout;
+  /** Set on exit: nothing is drawn after the final clean-up. */
+  private closed = false;
   private finish!: (code: number) => void;
 
   constructor(o: ReplOptions) {
@@ -59,17 +63,35 @@ class Repl {
     this.style = styleFor(this.output);
     this.screen = new Screen(this.output);
     this.editor = new Editor(loadHistory(o.home));
-    this.transcript = new Transcript(this.style, process.env.SHOW_THINKING !== '0');
+    this.transcript = this.newTranscript();
+  }
+
+  /** A transcript for the next run; the last thinking stays for Ctrl-O. */
+  private newTranscript(): Transcript {
+    const t = new Transcript(this.style, process.env.SHOW_THINKING !== '0', () => this.screen.width);
+    t.lastReasoning = this.transcript?.thinking ?? '';
+    return t;
   }
 
   start(): Promise<number> {
-    const done = new Promise<number>((resolve) => (this.finish = resolve));
+    const done = new Promise<number>((resolve) => {
+      this.finish = (code) => {
+        this.closed = true;
+        resolve(code);
+      };
+    });
     this.input.setRawMode?.(true);
     this.input.setEncoding('utf8');
     this.output.write('\x1b[?2004h'); // bracketed paste
-    const onData = (chunk: string) => {
-      for (const key of this.keys.feed(chunk)) void this.onKey(key);
+    const onKeys = (keys: Key[]) => {
+      for (const key of keys) void this.onKey(key);
       this.draw();
+    };
+    const onData = (chunk: string) => {
+      clearTimeout(this.escapeTimer);
+      onKeys(this.keys.feed(chunk));
+      // A chunk may end inside an escape sequence: wait briefly for its rest.
+      if (this.keys.waiting) this.escapeTimer = setTimeout(() => onKeys(this.keys.flush()), ESCAPE_WAIT_MS);
     };
     const onResize = () => {
       this.screen.invalidate();
@@ -84,6 +106,7 @@ class Repl {
       this.input.off('data', onData);
       this.output.off('resize', onResize);
       clearInterval(this.ticker);
+      clearTimeout(this.escapeTimer);
       this.hints = [];
       this.screen.render([]);
       this.output.write('\x1b[?2004l');
@@ -93,18 +116,25 @@ class Repl {
     });
   }
 
+  /** Writes finished lines to the scrollback, for good: a retry will not erase them. */
   private print(lines: string[]): void {
-    this.screen.commit(lines, ...this.liveAndCursor());
+    this.show(lines);
+    this.screen.mark();
+  }
+
+  private show(lines: string[]): void {
+    if (!this.closed) this.screen.commit(lines, ...this.liveAndCursor());
   }
 
   private draw(): void {
-    this.screen.render(...this.liveAndCursor());
+    if (!this.closed) this.screen.render(...this.liveAndCursor());
   }
 
   /** The live region: transcript, prompt, hints and the status line. */
   private liveAndCursor(): [string[], Cursor] {
     const width = this.screen.width;
-    const live = this.transcript.live(Date.now(), width);
+    // Wrapped here, so the cursor's row counts terminal rows.
+    const live = this.transcript.live(Date.now(), width).flatMap((l) => wrap(l, width));
     const prompt: string[] = [];
     let cursor: Cursor = { row: 0, col: 2 };
     const before = this.editor.text.slice(0, this.editor.cursor);
@@ -174,7 +204,7 @@ class Repl {
         this.screen.invalidate();
         return;
       case 'ctrl-o':
-        if (this.transcript.lastReasoning) this.print([...this.transcript.lastReasoning.split('\n').map((l) => this.style.dim(l)), '']);
+        if (this.transcript.thinking) this.print([...this.transcript.thinking.split('\n').map((l) => this.style.dim(l)), '']);
         return;
       case 'tab':
         return this.complete();
@@ -227,9 +257,14 @@ class Repl {
       queue: this.queue,
       style: this.style,
       running: this.running,
+      width: this.screen.width,
       print: (lines) => this.print(lines),
       aside: (question, withTools) => void this.run(this.agent.aside(question, withTools), true),
-      compact: (instructions) => this.run(this.agent.compact(instructions)),
+      compact: async (instructions) => {
+        let events = 0;
+        await this.run(counted(this.agent.compact(instructions), () => events++));
+        return events > 0;
+      },
       suspend: (fn) => {
         this.input.setRawMode?.(false);
         try {
@@ -256,8 +291,11 @@ class Repl {
     this.ticker = setInterval(() => this.draw(), 100);
     try {
       for await (const e of events) {
-        const lines = this.transcript.handle(e);
-        if (lines.length) this.print(lines);
+        let lines = this.transcript.handle(e);
+        // A retry discards the failed attempt's partial answer: off the screen too, if it is still there.
+        if (e.type === 'retry' && !this.screen.erase()) lines = [this.style.gray('(the partial answer above is discarded)'), ...lines];
+        if (e.type === 'text_delta' || e.type === 'reasoning_delta') this.show(lines);
+        else if (lines.length) this.print(lines);
         else this.draw();
       }
     } catch (err) {
@@ -265,7 +303,7 @@ class Repl {
     } finally {
       clearInterval(this.ticker);
       this.running = false;
-      this.transcript = new Transcript(this.style, process.env.SHOW_THINKING !== '0');
+      this.transcript = this.newTranscript();
     }
     // Steering that arrived too late for this run, then follow-ups, go next.
     const next = this.queue.steer.length ? this.queue.steer.splice(0).join('\n\n') : this.queue.followup.shift();
@@ -288,6 +326,19 @@ class Repl {
     const single = options.length === 1;
     this.editor.replaceWord(start, single && !common.endsWith('/') ? `${common} ` : common);
     this.hints = single ? [] : [this.style.gray(options.slice(0, 12).join('  ') + (options.length > 12 ? `  … ${options.length - 12} more` : ''))];
+  }
+}
+
+/** Passes the events through, calling `seen` for each (and for a failure). */
+async function* counted<T>(events: AsyncGenerator<T>, seen: () => void): AsyncGenerator<T> {
+  try {
+    for await (const e of events) {
+      seen();
+      yield e;
+    }
+  } catch (err) {
+    seen();
+    throw err;
   }
 }
 

@@ -2,7 +2,7 @@
 // to commit to the scrollback, and the live part (streaming text, thinking,
 // running tools with a spinner and the tail of their output).
 import type { AgentEvent } from '../protocol/events.ts';
-import { type Style, visibleWidth } from './ansi.ts';
+import { stripAnsi, type Style, visibleWidth } from './ansi.ts';
 import { StreamingMarkdown } from './markdown.ts';
 
 const SPINNER = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
@@ -13,7 +13,13 @@ interface Running {
   args: unknown;
   started: number;
   tail: string;
+  /** Newlines in the live output, and whether all of it came (none was skipped). */
+  newlines: number;
+  complete: boolean;
 }
+
+/** "1 line", "3000 lines". */
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /** The one-line form of a tool call: bash(npm test), read(src/a.ts). */
 export function callLabel(name: string, args: unknown): string {
@@ -35,10 +41,17 @@ export class Transcript {
   private waitingSince: number | undefined;
   private readonly s: Style;
   private readonly showThinking: boolean;
+  private readonly width: () => number;
 
-  constructor(style: Style, showThinking = true) {
+  constructor(style: Style, showThinking = true, width: () => number = () => 80) {
     this.s = style;
     this.showThinking = showThinking;
+    this.width = width;
+  }
+
+  /** The thinking Ctrl-O shows: the one under way, else the last one. */
+  get thinking(): string {
+    return this.reasoning.trim() || this.lastReasoning;
   }
 
   get busy(): boolean {
@@ -56,7 +69,7 @@ export class Transcript {
         this.reasoning += e.text;
         return [];
       case 'text_delta':
-        this.md ??= new StreamingMarkdown(s);
+        this.md ??= new StreamingMarkdown(s, this.width);
         this.md.push(e.text);
         return [...this.endReasoning(), ...this.md.take()];
       case 'message':
@@ -72,11 +85,15 @@ export class Transcript {
         }
         return [];
       case 'tool_call':
-        this.running.set(e.id, { name: e.name, args: e.args, started: Date.now(), tail: '' });
+        this.running.set(e.id, { name: e.name, args: e.args, started: Date.now(), tail: '', newlines: 0, complete: true });
         return [];
       case 'tool_output': {
         const r = this.running.get(e.id);
-        if (r) r.tail = (r.tail + e.chunk).slice(-2000);
+        if (!r) return [];
+        r.tail = (r.tail + e.chunk).slice(-2000);
+        // The live stream skips what a fast command writes between updates, and says so.
+        if (/^\[\.\.\. \d+ bytes not shown live\]\n/.test(e.chunk)) r.complete = false;
+        else r.newlines += e.chunk.split('\n').length - 1;
         return [];
       }
       case 'tool_result': {
@@ -84,13 +101,17 @@ export class Transcript {
         this.running.delete(e.id);
         const took = r ? ` ${s.gray(`(${seconds(Date.now() - r.started)})`)}` : '';
         const head = `${e.isError ? s.red('⏺') : s.green('⏺')} ${s.bold(callLabel(e.name, r?.args))}`;
-        return [head, `  ⎿ ${this.summary(e.name, e.content, e.isError)}${took}`, ...this.diff(e.details), ''];
+        const [first, ...more] = this.summary(e.name, e.content, e.isError, r);
+        return [head, `  ⎿ ${first}${took}`, ...more.map((l) => `    ${l}`), ...this.diff(e.details), ''];
       }
       case 'snip':
         return [s.gray(`✂ shortened ${e.count} old tool output${e.count > 1 ? 's' : ''} to save context`)];
       case 'compaction':
         return [s.gray(`✻ compacted the conversation: about ${e.tokensBefore.toLocaleString('en-US')} → ${e.tokensAfter.toLocaleString('en-US')} tokens${e.fallback ? ' (summary made without the model)' : ''}`), ''];
       case 'retry':
+        // The failed attempt's partial answer is discarded (the caller erases what it committed).
+        this.md = undefined;
+        this.reasoning = '';
         return [s.yellow(`↻ retrying in ${seconds(e.delayMs)} (attempt ${e.attempt} of ${e.maxAttempts}): ${e.message}`)];
       case 'error':
         this.waitingSince = undefined;
@@ -98,7 +119,7 @@ export class Transcript {
       case 'done':
         this.waitingSince = undefined;
         this.running.clear();
-        return [...(this.md?.flush() ?? []), ...(e.reason === 'aborted' ? [s.gray('⎿ Interrupted'), ''] : [])];
+        return [...this.endReasoning(), ...(this.md?.flush() ?? []), ...(e.reason === 'aborted' ? [s.gray('⎿ Interrupted'), ''] : [])];
       default:
         return [];
     }
@@ -129,22 +150,38 @@ export class Transcript {
     this.lastReasoning = text;
     if (!this.showThinking || !text) return [];
     const lines = text.split('\n');
-    const more = lines.length > 1 ? ` … ${lines.length - 1} more lines (ctrl-o shows them)` : '';
+    const more = lines.length > 1 ? ` … ${count(lines.length - 1, 'more line')} (ctrl-o shows ${lines.length > 2 ? 'them' : 'it'})` : '';
     return [this.s.dim(this.s.italic(`✻ ${lines[0]}${more}`)), ''];
   }
 
-  private summary(name: string, content: string, isError: boolean): string {
+  /** The result in a line or two: what it amounts to, then (for a command) its last line of output. */
+  private summary(name: string, content: string, isError: boolean, r: Running | undefined): string[] {
+    const s = this.s;
     const lines = content.split('\n').filter((l) => l.trim());
-    if (name === 'bash') {
-      // The last line is the status: [exit code N] or [killed: ...].
-      const status = (lines.at(-1) ?? '').replace(/^\[|\]$/g, '');
-      const out = lines.at(-2) ?? '(no output)';
-      return isError ? this.s.red(`${status}: ${out}`) : out;
-    }
-    if (isError) return this.s.red(lines[0] ?? 'failed');
-    if (name === 'read') return `Read ${lines.filter((l) => /^\s*\d+\| /.test(l)).length} lines`;
-    if (['grep', 'glob', 'find', 'ls'].includes(name)) return `${lines.filter((l) => !l.startsWith('[')).length} results`;
-    return lines[0] ?? '';
+    if (name === 'bash' && /\n\[(exit code|killed)[^\n]*\]$/.test(content)) return this.commandSummary(content, isError, r);
+    if (isError) return [s.red(lines[0] ?? 'failed')];
+    if (name === 'read') return [`Read ${count(lines.filter((l) => /^\s*\d+\| /.test(l)).length, 'line')}`];
+    if (['grep', 'glob', 'find', 'ls'].includes(name)) return [count(lines.filter((l) => !l.startsWith('[')).length, 'result')];
+    return [lines[0] ?? ''];
+  }
+
+  /** `3000 lines` and the last one; a single line as itself; the status first when it failed. */
+  private commandSummary(content: string, isError: boolean, r: Running | undefined): string[] {
+    const s = this.s;
+    // The last line is the status: [exit code N] or [killed: ...].
+    const end = content.lastIndexOf('\n[');
+    const status = content.slice(end + 2, -1);
+    const body = content.startsWith('(no output)\n') ? '' : content.slice(0, end);
+    // Cut output says how much was left out; then the live stream, if it missed nothing, has the count.
+    const cut = /\n\[\.\.\. \d+ bytes omitted; [^\n]*\]\n/.test(body);
+    const total = body ? body.split('\n').length : 0;
+    const counted = cut ? (r?.complete && r.tail ? r.newlines + (r.tail.endsWith('\n') ? 0 : 1) : undefined) : total;
+    const last = clip(printable(body.trimEnd().split('\n').at(-1) ?? ''), this.width() - 6);
+    // Without a count: the lines kept around the cut (one line may straddle it).
+    const amount = counted === undefined ? `at least ${count(total - 2, 'line')}` : count(counted, 'line');
+    const head = !body ? '(no output)' : counted === 1 ? last : amount;
+    if (isError) return [s.red(`${status}: ${head}`), ...(body && counted !== 1 ? [s.red(last)] : [])];
+    return body && counted !== 1 ? [head, s.gray(last)] : [head];
   }
 
   private diff(details: string | undefined): string[] {
@@ -152,10 +189,13 @@ export class Transcript {
     const s = this.s;
     const body = details.split('\n').filter((l) => !/^(===|---|\+\+\+|Index:)/.test(l) && l !== '');
     const shown = body.slice(0, MAX_DIFF_LINES).map((l) => `    ${l.startsWith('+') ? s.green(l) : l.startsWith('-') ? s.red(l) : l.startsWith('@@') ? s.cyan(l) : s.gray(l)}`);
-    if (body.length > MAX_DIFF_LINES) shown.push(s.gray(`    … ${body.length - MAX_DIFF_LINES} more diff lines`));
+    if (body.length > MAX_DIFF_LINES) shown.push(s.gray(`    … ${count(body.length - MAX_DIFF_LINES, 'more diff line')}`));
     return shown;
   }
 }
+
+/** A line of command output as it last looked: colours and overwritten progress removed. */
+const printable = (line: string) => stripAnsi(line).split('\r').filter(Boolean).at(-1) ?? '';
 
 function clip(line: string, width: number): string {
   return visibleWidth(line) > width ? `${line.slice(0, Math.max(0, width - 1))}…` : line;

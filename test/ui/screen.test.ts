@@ -8,16 +8,19 @@ import { Transcript } from '../../src/ui/transcript.ts';
 
 function virtualTerminal(cols = 80, rows = 24) {
   const term = new xterm.Terminal({ cols, rows, allowProposedApi: true, scrollback: 10_000 });
-  let pending = Promise.resolve();
+  // Written through to the terminal when the test reads it (one parse, not one per frame).
+  let pending = '';
   const out = {
     columns: cols,
+    rows,
     isTTY: true,
     write(s: string) {
-      pending = pending.then(() => new Promise<void>((r) => term.write(s, r)));
+      pending += s;
     },
   };
   const lines = async () => {
-    await pending;
+    await new Promise<void>((r) => term.write(pending, r));
+    pending = '';
     const b = term.buffer.active;
     return Array.from({ length: b.length }, (_, i) => b.getLine(i)!.translateToString(true));
   };
@@ -92,5 +95,81 @@ describe('Screen', () => {
     const screen = new Screen(vt.out);
     screen.render(['x'.repeat(30)]);
     expect((await vt.viewport()).slice(0, 2)).toEqual(['x'.repeat(20), 'x'.repeat(10)]);
+  });
+
+  it('keeps a live region taller than the terminal to its last rows, and redraws it cleanly', async () => {
+    const vt = virtualTerminal(40, 10);
+    const screen = new Screen(vt.out);
+    const tall = Array.from({ length: 30 }, (_, i) => `row ${i + 1}`);
+    screen.render(tall, { row: 29, col: 0 });
+    expect(await vt.viewport()).toEqual(tall.slice(-10));
+    // Rows above the screen changed too: they cannot be reached, and are not drawn over the ones below.
+    screen.render(['row 1 changed', ...tall.slice(1, 29), 'row 30 changed'], { row: 29, col: 0 });
+    expect(await vt.viewport()).toEqual([...tall.slice(20, 29), 'row 30 changed']);
+    screen.commit(['committed'], ['live']);
+    expect((await vt.viewport()).slice(0, 3)).toEqual(['committed', 'live', '']);
+  });
+
+  it('erases what was committed since the mark while it is on the screen, and only that', async () => {
+    const vt = virtualTerminal(40, 12);
+    const screen = new Screen(vt.out);
+    const live = ['', '› ', 'status'];
+    screen.render(live);
+    screen.commit(['› question', ''], live);
+    screen.mark();
+    screen.commit(['partial one', 'partial two'], live);
+    screen.render(['partial thr', ...live]);
+    expect(screen.erase()).toBe(true);
+    screen.commit(['↻ retrying'], live);
+    expect((await vt.viewport()).slice(0, 6)).toEqual(['› question', '', '↻ retrying', '', '› ', 'status']);
+  });
+
+  it('does not erase past the top of the screen: what scrolled off stays, and erase says so', async () => {
+    const vt = virtualTerminal(40, 8);
+    const screen = new Screen(vt.out);
+    const live = ['› ', 'status'];
+    screen.render(live);
+    screen.mark();
+    screen.commit(Array.from({ length: 7 }, (_, i) => `partial ${i + 1}`), live);
+    const written = screen.bytesWritten;
+    expect(screen.erase()).toBe(false);
+    expect(screen.bytesWritten).toBe(written);
+    expect((await vt.lines()).map((l) => l.trimEnd()).filter(Boolean)).toEqual([...Array.from({ length: 7 }, (_, i) => `partial ${i + 1}`), '›', 'status']);
+  });
+
+  it('streams a code block of 3,000 lines: the scrollback is exact and the work per delta does not grow', async () => {
+    const vt = virtualTerminal(80, 24);
+    const screen = new Screen(vt.out);
+    const transcript = new Transcript(plain, true, () => 80);
+    const prompt = ['', '› ', 'model · ctx 1%'];
+    const frames: number[] = [];
+    const frame = (commit: string[]) => {
+      const before = screen.bytesWritten;
+      const live = [...transcript.live(0, 80), ...prompt];
+      if (commit.length) screen.commit(commit, live);
+      else screen.render(live);
+      frames.push(screen.bytesWritten - before);
+    };
+    const code = Array.from({ length: 3000 }, (_, i) => `  const value${i + 1} = compute(${i + 1}, "item ${i + 1}"); // step ${i + 1}`);
+    const text = `Here is the code:\n\n\`\`\`ts\n${code.join('\n')}\n\`\`\`\n\nDone.\n`;
+    frame(transcript.handle({ type: 'turn_start', turn: 1 }));
+    const start = frames.length;
+    for (let i = 0; i < text.length; i += 29) {
+      frame(transcript.handle({ type: 'text_delta', text: text.slice(i, i + 29) }));
+      frame([]); // a spinner tick between deltas
+    }
+    const streamed = frames.slice(start);
+    frame(transcript.handle({ type: 'message', message: { role: 'assistant', content: [{ type: 'text', text }] } }));
+    frame(transcript.handle({ type: 'done', reason: 'stop', text, turns: 1, usage: { input: 0, output: 0, reasoning: 0, cacheRead: 0, cacheWrite: 0 } }));
+
+    const all = (await vt.lines()).map((l) => l.trimEnd());
+    while (all.at(-1) === '') all.pop();
+    expect(all).toEqual(['Here is the code:', '', '╭─ ts', ...code.map((l) => `│ ${l}`), '╰─', '', 'Done.', '', '', '›', 'model · ctx 1%']);
+    // The same work per delta at the end of the block as at its start: nothing re-renders what came before.
+    const early = streamed.slice(0, 2000);
+    const late = streamed.slice(-2000);
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    expect(sum(late)).toBeLessThan(sum(early) * 1.1);
+    expect(Math.max(...streamed)).toBeLessThan(400);
   });
 });
