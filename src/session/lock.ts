@@ -8,7 +8,7 @@ import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 /** Lock files this process holds: removed when it exits, however it exits. */
 const held = new Set<string>();
 process.on('exit', () => {
-  for (const path of held) rmSync(path, { force: true });
+  for (const path of held) remove(path);
 });
 
 export interface Lock {
@@ -35,7 +35,7 @@ export function lockFile(file: string): Lock | { heldBy: number } {
         held.add(path);
         return {
           release() {
-            if (held.delete(path)) rmSync(path, { force: true });
+            if (held.delete(path)) remove(path);
           },
         };
       } catch (err) {
@@ -43,11 +43,20 @@ export function lockFile(file: string): Lock | { heldBy: number } {
       }
       const owner = ownerOf(path);
       if (owner !== undefined && alive(owner, path)) return { heldBy: owner };
-      rmSync(path, { force: true }); // stale
+      remove(path); // stale
     }
     return { heldBy: ownerOf(path) ?? 0 };
   } finally {
-    rmSync(mine, { force: true });
+    remove(mine);
+  }
+}
+
+/** A lock file that cannot be removed (the folder became unwritable) is stale once we are gone. */
+function remove(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // left behind, harmlessly
   }
 }
 

@@ -1,7 +1,7 @@
 // One conversation's session: start a new one, continue or resume an old one,
 // fork from an earlier turn, name it, list them. Frontends hand it every event.
 // A session another process is writing is never appended to: the conversation
-// continues in a new branch (a fork at its latest record) instead.
+// continues in a new branch (a fork after its last finished turn) instead.
 import type { AgentEvent } from '../protocol/events.ts';
 import type { Message } from '../protocol/messages.ts';
 import { listSessions, type SessionInfo, findSession } from './list.ts';
@@ -72,7 +72,7 @@ export class Sessions {
       throw err;
     }
     if ('heldBy' in lock) {
-      const restored = this.forkAt(loaded, pathTo(loaded.records, loaded.leaf));
+      const restored = this.forkAt(loaded, finishedTurns(pathTo(loaded.records, loaded.leaf)));
       restored.warnings.push(`session ${loaded.header.id} is in use by another nanocode (process ${lock.heldBy}); continuing in a new session, ${restored.id}.`);
       return restored;
     }
@@ -132,4 +132,16 @@ export class Sessions {
     const path = pathTo(loaded.records, loaded.leaf);
     return path.flatMap((r) => (r.type === 'message' && r.message.role === 'user' ? [[r.message, r.id] as [Message, string]] : []));
   }
+}
+
+/**
+ * The path up to the end of its last finished turn (an answer with no tool
+ * calls): a turn after it may still be in progress in another process, and
+ * must not be taken up twice.
+ */
+function finishedTurns(path: SessionRecord[]): SessionRecord[] {
+  const last = path.at(-1);
+  if (last?.type === 'message' && last.message.role === 'assistant' && !last.message.content.some((p) => p.type === 'tool_call')) return path;
+  const lastUser = path.findLastIndex((r) => r.type === 'message' && r.message.role === 'user');
+  return lastUser === -1 ? path : path.slice(0, lastUser);
 }

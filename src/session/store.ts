@@ -4,7 +4,7 @@
 // session's file appears with its first record: a conversation that never
 // started leaves nothing behind. When the disk is full or the folder cannot
 // be written, saving stops with one warning and the work goes on.
-import { chmodSync, closeSync, existsSync, fchmodSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fchmodSync, fstatSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AgentEvent } from '../protocol/events.ts';
 import type { Message } from '../protocol/messages.ts';
@@ -100,7 +100,11 @@ export class SessionWriter {
   /** Releases the file and its lock; later records are not kept. */
   close(): void {
     this.stopped = true;
-    if (this.fd !== undefined) closeSync(this.fd);
+    try {
+      if (this.fd !== undefined) closeSync(this.fd);
+    } catch {
+      // Already failing (EIO): there is nothing more to keep.
+    }
     this.fd = undefined;
     this.lock?.release();
   }
@@ -129,12 +133,12 @@ export class SessionWriter {
   }
 
   private open(): number {
+    // Private folders, made so if an older version left them open.
     const dir = dirname(this.file);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const d of [dirname(dir), dir]) chmodSync(d, statSync(d).mode & 0o700);
     if (!this.lock) {
-      // A new file: its folders private, its lock taken before it appears.
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      chmodSync(dirname(dir), 0o700);
-      chmodSync(dir, 0o700);
+      // A new file: locked before it appears.
       const lock = lockFile(this.file);
       if ('heldBy' in lock) throw new Error(`${this.file} is in use by process ${lock.heldBy}`);
       this.lock = lock;
