@@ -283,16 +283,6 @@ it('-c never continues an empty session: it takes the latest one with messages',
   expect(none.stderr).toBe(`nanocode: No earlier session for ${w2.cwd}.\n`);
 });
 
-it('a run that records nothing leaves no session file (the file appears with the first record)', async () => {
-  const w = workspace();
-  server = await startScriptedServer([]);
-  // Refused before any request: no prompt is recorded, so no file.
-  const r = await run(['--fork', '5', 'x'], { cwd: w.cwd, env: env(server, w) });
-  expect(r.code).toBe(2);
-  expect(w.sessionFiles()).toEqual([]);
-  expect(existsSync(join(w.home, 'sessions'))).toBe(false);
-});
-
 it('a REPL opened and closed without a prompt leaves no session file', async () => {
   const w = workspace();
   server = await startScriptedServer([]);
