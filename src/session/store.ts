@@ -114,17 +114,18 @@ export class SessionWriter {
   }
 
   private append(r: SessionRecord): void {
+    if (this.stopped) return;
     this.pending.push(r);
     this.flush();
   }
 
   private flush(): void {
-    if (this.stopped) return;
     try {
       this.fd ??= this.open();
       const text = this.pending.map((r) => `${this.o.redact(JSON.stringify(r))}\n`).join('');
       this.pending = [];
       const bytes = Buffer.from(text);
+      // A nearly full disk takes part of a write; the rest then fails with ENOSPC.
       for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done);
     } catch (err) {
       this.close();
