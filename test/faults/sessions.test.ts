@@ -62,6 +62,7 @@ it('two processes continuing one session at once: the second branches off with a
   server.push({ toolCalls: [{ name: 'bash', args: { command: `(exec -a ${sleeper} sleep 1000); echo woke` } }] }, { text: 'B done' }, { text: 'A done' });
 
   const a = start(['-c', 'task A'], { cwd: w.cwd, env: env(server, w), timeoutMs: 60_000 });
+  cleanups.push(() => a.child.kill('SIGKILL'));
   await waitUntil(() => pidsOf(sleeper).length === 1, 'A to run its command (holding the session)');
   const b = await run(['-c', 'task B'], { cwd: w.cwd, env: env(server, w) });
   expect(b.code).toBe(0);
@@ -95,6 +96,7 @@ it('a lock left by a killed process is stale: --continue appends to the same fil
   const sleeper = marker('killed');
   server = await startScriptedServer([{ toolCalls: [{ name: 'bash', args: { command: `(exec -a ${sleeper} sleep 1000)` } }] }, { text: 'back again' }]);
   const { child, done } = start(['task'], { cwd: w.cwd, env: env(server, w) });
+  cleanups.push(() => child.kill('SIGKILL'));
   await waitUntil(() => pidsOf(sleeper).length === 1, 'the command to start');
   expect(lockFiles(w)).toHaveLength(1);
   child.kill('SIGKILL');
