@@ -112,7 +112,7 @@ async function recordConversation(agent: Agent, args: Args, home: string, cwd: s
   }
   if (!args.session) return undefined;
   const { Sessions } = await import('./session/sessions.ts');
-  const sessions = new Sessions(home, cwd, agent.choice.model, redact);
+  const sessions = new Sessions(home, cwd, agent.choice.model, redact, (m) => process.stderr.write(`nanocode: ${m}\n`));
   const restored = args.fork
     ? sessions.fork(args.fork.turn, args.fork.session)
     : args.continue || (args.resume === true && !interactive)

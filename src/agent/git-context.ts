@@ -3,8 +3,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { LOG_NAME } from '../session/command-log.ts';
 
 const MAX_CHARS = 2000;
+/** The whole repository, but not nanocode's own command log. */
+const PATHS = ['--', ':/', `:(top,exclude,glob)**/${LOG_NAME}`];
 
 function git(cwd: string, args: string[]): Promise<string | undefined> {
   return new Promise((resolve) => {
@@ -29,7 +32,7 @@ function inRepository(dir: string): boolean {
 /** Undefined outside a git repository. */
 export async function gitContext(cwd: string): Promise<string | undefined> {
   if (!inRepository(cwd)) return undefined;
-  const [status, diff] = await Promise.all([git(cwd, ['status', '--short']), git(cwd, ['diff', '--stat', 'HEAD'])]);
+  const [status, diff] = await Promise.all([git(cwd, ['status', '--short', ...PATHS]), git(cwd, ['diff', '--stat', 'HEAD', ...PATHS])]);
   if (status === undefined) return undefined;
   return [
     '<git>',

@@ -1,4 +1,6 @@
-// The sessions of a project, newest first, for --continue, --resume and /sessions.
+// The sessions of a project, newest first, for --continue, --resume and
+// /sessions. A session without a single message is nothing to go back to,
+// and is left out.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { sessionDir } from './store.ts';
@@ -21,19 +23,28 @@ export function listSessions(home: string, cwd: string): SessionInfo[] {
     return [];
   }
   return files
-    .map((f) => {
+    .flatMap((f) => {
       const file = join(dir, f);
       const st = statSync(file);
-      return { id: f.slice(0, -'.jsonl'.length), file, modified: st.mtime, bytes: st.size, ...summary(file) };
+      const { empty, ...rest } = summary(file);
+      return empty ? [] : [{ id: f.slice(0, -'.jsonl'.length), file, modified: st.mtime, bytes: st.size, ...rest }];
     })
     .sort((a, b) => b.modified.getTime() - a.modified.getTime());
 }
 
-/** The first prompt and the name, from a quick scan of the file. */
-function summary(file: string): { firstPrompt: string; name?: string } {
+/**
+ * The first prompt, the name, and whether it is an empty session (nothing
+ * or a header alone), from a quick scan of the file. A file that is not a session is
+ * listed, to be refused with a clear message when it is opened.
+ */
+function summary(file: string): { firstPrompt: string; name?: string; empty: boolean } {
   let firstPrompt = '';
   let name: string | undefined;
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  let empty = !text.trim() || lines[0].startsWith('{"type":"session"');
+  for (const line of lines) {
+    if (line.startsWith('{"type":"message"')) empty = false;
     if (!firstPrompt && line.includes('"role":"user"')) {
       try {
         const content = JSON.parse(line).message?.content;
@@ -50,7 +61,7 @@ function summary(file: string): { firstPrompt: string; name?: string } {
       }
     }
   }
-  return { firstPrompt, name };
+  return { firstPrompt, name, empty };
 }
 
 /** A session by id (a unique prefix is enough) or by name. */

@@ -46,6 +46,7 @@ export function loadSession(file: string): LoadedSession {
     if (r.success) records.push(r.data as SessionRecord);
     else bad++;
   });
+  relinkPastDamage(records);
   const header = records[0];
   if (header?.type !== 'session') throw new SessionError(`${file} is not a nanocode session (its first line is not a session header).`);
   if (bad) warnings.push(`${file}: ${bad} unreadable line${bad > 1 ? 's were' : ' was'} skipped.`);
@@ -59,6 +60,29 @@ export function loadSession(file: string): LoadedSession {
     leaf,
     warnings,
   };
+}
+
+/**
+ * A damaged line loses only its own record: the record that pointed at it is
+ * attached to the last good one before it, and a compaction that kept history
+ * from it keeps it from the record that followed. Records come after their
+ * parents in the file, so an unknown parent can only be a line that was lost.
+ */
+function relinkPastDamage(records: SessionRecord[]): void {
+  const known = new Set<string>();
+  /** Lost record id → the record that took its place. */
+  const lost = new Map<string, string>();
+  let last: string | null = null;
+  for (const r of records) {
+    if (r.type !== 'message' && r.type !== 'compaction') continue;
+    if (r.parent !== null && !known.has(r.parent)) {
+      lost.set(r.parent, r.id);
+      r.parent = last;
+    }
+    if (r.type === 'compaction' && r.firstKept !== null && !known.has(r.firstKept)) r.firstKept = lost.get(r.firstKept) ?? r.firstKept;
+    known.add(r.id);
+    last = r.id;
+  }
 }
 
 /** The records from the root to `leaf`. */

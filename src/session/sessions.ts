@@ -1,10 +1,14 @@
 // One conversation's session: start a new one, continue or resume an old one,
 // fork from an earlier turn, name it, list them. Frontends hand it every event.
+// A session another process is writing is never appended to: the conversation
+// continues in a new branch (a fork after its last finished turn) instead.
 import type { AgentEvent } from '../protocol/events.ts';
 import type { Message } from '../protocol/messages.ts';
 import { listSessions, type SessionInfo, findSession } from './list.ts';
 import { branch, type LoadedSession, loadSession, pathTo, SessionError } from './load.ts';
-import { SessionWriter } from './store.ts';
+import { lockFile } from './lock.ts';
+import type { SessionRecord } from './records.ts';
+import { SessionWriter, type WriterOptions } from './store.ts';
 
 export interface Restored {
   messages: Message[];
@@ -17,13 +21,14 @@ export class Sessions {
   private readonly home: string;
   private readonly cwd: string;
   private readonly model: string;
-  private readonly redact: (s: string) => string;
+  private readonly o: WriterOptions;
 
-  constructor(home: string, cwd: string, model: string, redact: (s: string) => string) {
+  /** `warn` is told when saving stops (a full disk, an unwritable folder). */
+  constructor(home: string, cwd: string, model: string, redact: (s: string) => string, warn: (message: string) => void) {
     this.home = home;
     this.cwd = cwd;
     this.model = model;
-    this.redact = redact;
+    this.o = { redact, warn };
   }
 
   get id(): string | undefined {
@@ -34,9 +39,9 @@ export class Sessions {
     return this.writer?.file;
   }
 
-  /** A fresh session file. */
+  /** A new session (its file appears with the first record). */
   start(): void {
-    this.writer = SessionWriter.create(this.home, this.cwd, this.model, this.redact);
+    this.switchTo(SessionWriter.create(this.home, this.cwd, this.model, this.o));
   }
 
   record(e: AgentEvent): void {
@@ -47,6 +52,7 @@ export class Sessions {
     this.writer?.name(name);
   }
 
+  /** Sessions with at least one message, newest first. */
   list(): SessionInfo[] {
     return listSessions(this.home, this.cwd);
   }
@@ -55,36 +61,70 @@ export class Sessions {
   resume(idOrName?: string): Restored {
     const info = idOrName ? findSession(this.home, this.cwd, idOrName) : this.list()[0];
     if (!info) throw new SessionError(idOrName ? `No session "${idOrName}" for ${this.cwd}.` : `No earlier session for ${this.cwd}.`);
-    const loaded = loadSession(info.file);
-    this.writer = SessionWriter.resume(info.file, loaded.header.id, loaded.leaf, loaded.messages, this.redact);
+    if (info.file === this.writer?.file) this.switchTo(undefined);
+    // Locked before it is read, so no record written meanwhile is missed.
+    const lock = lockFile(info.file);
+    let loaded: LoadedSession;
+    try {
+      loaded = loadSession(info.file);
+    } catch (err) {
+      if ('release' in lock) lock.release();
+      throw err;
+    }
+    if ('heldBy' in lock) {
+      const restored = this.forkAt(loaded, finishedTurns(pathTo(loaded.records, loaded.leaf)));
+      restored.warnings.push(`session ${loaded.header.id} is in use by another nanocode (process ${lock.heldBy}); continuing in a new session, ${restored.id}.`);
+      return restored;
+    }
+    this.switchTo(SessionWriter.resume(info.file, loaded.header.id, loaded.leaf, loaded.messages, lock, this.o));
     return { messages: loaded.messages.map(([m]) => m), warnings: loaded.warnings, id: loaded.header.id };
   }
 
   /** The user turns of a session (this one by default), for /fork. */
   turns(idOrName?: string): string[] {
-    return this.userRecords(this.load(idOrName)).map(([m]) => (typeof m.content === 'string' ? m.content.split('\n\n<git>')[0].split('\n')[0] : '[content]'));
+    const loaded = this.load(idOrName);
+    return (loaded ? this.userRecords(loaded) : []).map(([m]) => (typeof m.content === 'string' ? m.content.split('\n\n<git>')[0].split('\n')[0] : '[content]'));
   }
 
   /**
-   * A new session holding turns 1..turn of a session (this one by default),
-   * so the conversation continues from there; the original is not touched.
+   * A new session holding turns 1..turn of a session (this one by default,
+   * else the latest here), so the conversation continues from there; the
+   * original is not touched.
    */
   fork(turn: number, idOrName?: string): Restored {
     const loaded = this.load(idOrName);
-    const users = this.userRecords(loaded);
-    if (turn < 1 || turn > users.length) throw new SessionError(`There is no turn ${turn}; the session has ${users.length}.`);
+    const users = loaded ? this.userRecords(loaded) : [];
+    if (!loaded || turn < 1 || turn > users.length) throw new SessionError(`There is no turn ${turn}; the session has ${users.length}.`);
     const path = pathTo(loaded.records, loaded.leaf);
     const end = turn < users.length ? path.findIndex((r) => r.id === users[turn][1]) : path.length;
-    const kept = path.slice(0, end);
-    this.writer = SessionWriter.fork(this.home, this.cwd, this.model, kept, { session: loaded.header.id, record: kept.at(-1)?.id ?? '' }, this.redact);
-    const messages = branch(kept, kept.at(-1)?.id ?? null).map(([m]) => m);
-    return { messages, warnings: loaded.warnings, id: this.writer.id };
+    return this.forkAt(loaded, path.slice(0, end));
   }
 
-  private load(idOrName?: string): LoadedSession {
-    const file = idOrName ? findSession(this.home, this.cwd, idOrName)?.file : this.writer?.file;
-    if (!file) throw new SessionError(idOrName ? `No session "${idOrName}" for ${this.cwd}.` : 'This conversation is not being saved (--no-session).');
-    return loadSession(file);
+  /** A new session file holding `kept` (a path from the root), continued from its end. */
+  private forkAt(loaded: LoadedSession, kept: SessionRecord[]): Restored {
+    const leaf = kept.at(-1)?.id ?? null;
+    const messages = branch(kept, leaf);
+    this.switchTo(SessionWriter.fork(this.home, this.cwd, this.model, kept, messages, { session: loaded.header.id, record: leaf ?? '' }, this.o));
+    return { messages: messages.map(([m]) => m), warnings: [...loaded.warnings], id: this.writer!.id };
+  }
+
+  /** The session file in use is closed (and unlocked) when another takes its place. */
+  private switchTo(writer: SessionWriter | undefined): void {
+    this.writer?.close();
+    this.writer = writer;
+  }
+
+  /** The named session; else this one (undefined while it has no records); else the latest here. */
+  private load(idOrName?: string): LoadedSession | undefined {
+    if (idOrName) {
+      const info = findSession(this.home, this.cwd, idOrName);
+      if (!info) throw new SessionError(`No session "${idOrName}" for ${this.cwd}.`);
+      return loadSession(info.file);
+    }
+    if (this.writer) return this.writer.started ? loadSession(this.writer.file) : undefined;
+    const latest = this.list()[0];
+    if (!latest) throw new SessionError(`No earlier session for ${this.cwd}.`);
+    return loadSession(latest.file);
   }
 
   /** User messages of the current branch with their record ids (summaries are not turns). */
@@ -92,4 +132,16 @@ export class Sessions {
     const path = pathTo(loaded.records, loaded.leaf);
     return path.flatMap((r) => (r.type === 'message' && r.message.role === 'user' ? [[r.message, r.id] as [Message, string]] : []));
   }
+}
+
+/**
+ * The path up to the end of its last finished turn (an answer with no tool
+ * calls): a turn after it may still be in progress in another process, and
+ * must not be taken up twice.
+ */
+function finishedTurns(path: SessionRecord[]): SessionRecord[] {
+  const last = path.at(-1);
+  if (last?.type === 'message' && last.message.role === 'assistant' && !last.message.content.some((p) => p.type === 'tool_call')) return path;
+  const lastUser = path.findLastIndex((r) => r.type === 'message' && r.message.role === 'user');
+  return lastUser === -1 ? path : path.slice(0, lastUser);
 }
