@@ -65,8 +65,9 @@ export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGener
     yield { type: 'turn_start', turn };
 
     // 1. Make room if the context is filling up, then ask the model; deltas
-    //    and retries stream out as they happen. A context overflow the
-    //    estimate missed is compacted away and retried once.
+    //    and retries stream out as they happen (a compaction's summary does
+    //    not: only its usage). A context overflow the estimate missed is
+    //    compacted away and retried once.
     let step: StepResult | undefined;
     for (let overflow = false; !step; overflow = true) {
       try {
@@ -93,7 +94,8 @@ export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGener
       continue;
     }
 
-    // 3. Run the tools and hand their results back on the next turn.
+    // 3. Run the tools and hand their results back on the next turn. A model
+    //    stuck repeating itself is stopped, unless the user lets it go on.
     const run = { tools: cfg.tools, cwd: cfg.cwd, env: cfg.env, state: cfg.toolState, signal: cfg.signal, guard, badArgs: step.badArgs };
     const { messages: results, stuck } = yield* runTools(calls, run);
     for (const result of results) yield append(result);

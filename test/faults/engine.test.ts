@@ -1,11 +1,11 @@
 // The engine under faults: messages too large for the window, compaction
 // summaries, cost across models, and the repeat guard; all through the built
 // binary against the scripted model server.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { jsonLines, run } from '../support/cli.ts';
-import { expectGone, killAll, uniqueName, workspace } from '../support/scenario.ts';
+import { expectGone, killAll, uniqueName, waitUntil, workspace } from '../support/scenario.ts';
 import { type RecordedRequest, type ScriptTurn, type ScriptedServer, startScriptedServer } from '../support/scripted-server.ts';
 import { openPane, type Pane } from '../support/tmux.ts';
 
@@ -33,6 +33,32 @@ const summaries = { respond: (b: any): ScriptTurn | undefined => (isSummaryReque
 /** Tokens as the scripted server counts them in its usage reports: one per 4 bytes of the request. */
 const wireTokens = (r: RecordedRequest) => Math.ceil(r.bytes / 4);
 const openai = (s: ScriptedServer, home: string, extra: Record<string, string> = {}) => ({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: s.openaiBaseURL, NANOCODE_HOME: home, ...extra });
+/** Processes working in `dir`, the tmux pane's own shell and its `sleep 600` aside: what nanocode left behind. */
+function processesIn(dir: string): string[] {
+  const real = realpathSync(dir);
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .flatMap((pid) => {
+      try {
+        if (readlinkSync(`/proc/${pid}/cwd`) !== real) return [];
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+        return cmd === 'sleep 600' || cmd.includes('EXIT:$?') ? [] : [`${pid} ${cmd}`];
+      } catch {
+        return []; // gone meanwhile
+      }
+    });
+}
+
+/** Fails, after killing them, if processes are still working in `dir`. */
+async function expectNoneLeftIn(dir: string): Promise<void> {
+  try {
+    await waitUntil(() => processesIn(dir).length === 0, `no process left in ${dir}`, 5_000);
+  } catch {
+    const left = processesIn(dir);
+    for (const p of left) process.kill(Number(p.split(' ')[0]), 'SIGKILL');
+    expect(left).toEqual([]);
+  }
+}
 const toolMessages = (r: RecordedRequest): string[] => r.body.messages.filter((m: any) => m.role === 'tool').map((m: any) => m.content as string);
 
 describe('a message too large for the window', () => {
@@ -47,6 +73,7 @@ describe('a message too large for the window', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('Wrote big.txt.\n');
     expect(r.code).toBe(0);
+    await expectNoneLeftIn(ws.cwd);
     // The tool got every byte; only the history sent to the model was cut.
     expect(readFileSync(join(ws.cwd, 'big.txt'), 'utf8')).toBe(content);
     const after = server.turnRequests().filter((q) => !isSummaryRequest(q.body)).at(-1)!;
@@ -64,6 +91,7 @@ describe('a message too large for the window', () => {
     const again = await run(['-c', 'what is in it?'], { env, cwd: ws.cwd, timeoutMs: 60_000 });
     expect(again.stdout).toBe('It holds generated data.\n');
     expect(again.code).toBe(0);
+    await expectNoneLeftIn(ws.cwd);
     const last = server.turnRequests().at(-1)!;
     expect(wireTokens(last)).toBeLessThanOrEqual(WINDOW);
     expect(JSON.stringify(last.body.messages)).toContain('what is in it?');
@@ -78,6 +106,7 @@ describe('a message too large for the window', () => {
     const r = await run(['--mode', 'json', 'read the table'], { env: openai(server, ws.home, smallWindow), cwd: ws.cwd });
     const events = jsonLines(r.stdout);
     expect(r.code).toBe(0);
+    await expectNoneLeftIn(ws.cwd);
     expect(events.at(-1)).toMatchObject({ type: 'result', reason: 'stop', text: 'Read the table.' });
     // The full result was read and recorded; the request carries its head and tail.
     const result = events.find((e) => e.type === 'tool_result');
@@ -100,6 +129,7 @@ describe('a message too large for the window', () => {
     const r = await run([], { env: openai(server, ws.home, smallWindow), cwd: ws.cwd, stdin: prompt });
     expect(r.stdout).toBe('Nothing went wrong.\n');
     expect(r.code).toBe(0);
+    await expectNoneLeftIn(ws.cwd);
     const [only] = server.turnRequests();
     expect(wireTokens(only)).toBeLessThanOrEqual(WINDOW);
     const sent = only.body.messages.at(-1).content as string;
@@ -119,6 +149,7 @@ describe('the compaction summary', () => {
     const r = await run(['--mode', 'json', '--model', 'gpt-4o-mini', 'do the steps'], { env: openai(server, ws.home, smallWindow), cwd: ws.cwd });
     const events = jsonLines(r.stdout);
     expect(r.code).toBe(0);
+    await expectNoneLeftIn(ws.cwd);
     expect(events.filter((e) => e.type === 'compaction').length).toBeGreaterThan(0);
     const streamed = events.filter((e) => e.type === 'text_delta').map((e) => e.text).join('');
     expect(streamed).toBe('All steps done.');
@@ -144,6 +175,7 @@ describe('the compaction summary', () => {
     expect(r.stdout).toBe('All steps done.\n');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
+    await expectNoneLeftIn(ws.cwd);
     expect(server.turnRequests().some((q) => isSummaryRequest(q.body))).toBe(true);
     expect(ws.records().some((rec) => rec.type === 'compaction' && rec.summary.content.includes('SUMMARY-ONLY-WORDS'))).toBe(true);
   });
@@ -167,6 +199,9 @@ describe('the compaction summary', () => {
     const input = Number(/input ([\d,]+)/.exec(screen)![1].replace(/,/g, ''));
     expect(output).toBeGreaterThanOrEqual(2_000); // the summary's 2,000 output tokens
     expect(input).toBeGreaterThanOrEqual(43_000);
+    pane.submit('/q');
+    await pane.waitFor('EXIT:0');
+    await expectNoneLeftIn(ws.cwd);
   });
 });
 
@@ -190,6 +225,9 @@ describe('cost across models', () => {
     pane.submit('/tokens');
     await pane.waitFor('cost $2.6500');
     expect(server.turnRequests().map((q) => q.body.model)).toEqual(['gpt-4o-mini', 'gpt-4o']);
+    pane.submit('/q');
+    await pane.waitFor('EXIT:0');
+    await expectNoneLeftIn(ws.cwd);
   });
 });
 
@@ -202,6 +240,7 @@ describe('the repeat guard', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('The build finished.\n');
     expect(r.code).toBe(0);
+    await expectNoneLeftIn(ws.cwd);
     expect(readFileSync(join(ws.cwd, 'build.log'), 'utf8')).toBe('tick\n'.repeat(8));
     expect(toolMessages(server.turnRequests().at(-1)!).map((c) => c.split('\n')[0])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
   });
@@ -215,6 +254,7 @@ describe('the repeat guard', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('nanocode: Stopped: the model made the same call 5 times in a row with the same result: bash {"command":"cat status.txt"}');
     expect(r.code).toBe(1);
+    await expectNoneLeftIn(ws.cwd);
     expect(server.turnRequests()).toHaveLength(5);
     expect(ws.records().filter((rec) => rec.type === 'message' && rec.message.role === 'tool')).toHaveLength(5);
   });
@@ -226,6 +266,7 @@ describe('the repeat guard', () => {
     const r = await run(['read a or b'], { env: openai(server, ws.home), cwd: ws.cwd });
     expect(r.stdout).toBe('Neither file exists.\n');
     expect(r.code).toBe(0);
+    await expectNoneLeftIn(ws.cwd);
     const warned = toolMessages(server.turnRequests().at(-1)!).map((c) => c.includes('has now failed 3 times in a row'));
     expect(warned).toEqual([false, false, false, false, true]);
   });
@@ -256,6 +297,7 @@ describe('the repeat guard', () => {
     pane.submit('/q');
     await pane.waitFor('EXIT:0');
     await expectGone(marker);
+    await expectNoneLeftIn(ws.cwd);
   });
 });
 
@@ -267,6 +309,7 @@ describe('compaction layers', () => {
     const r = await run(['--mode', 'json', 'count'], { env: openai(server, ws.home, { NANOCODE_CONTEXT_WINDOW_TOKENS: '16000', NANOCODE_COMPACTION_RESERVE_TOKENS: '1000' }), cwd: ws.cwd });
     const events = jsonLines(r.stdout);
     expect(r.code).toBe(0);
+    await expectNoneLeftIn(ws.cwd);
     expect(events.some((e) => e.type === 'compaction')).toBe(false);
     expect(events.filter((e) => e.type === 'snip').length).toBeGreaterThan(0);
     const last = server.turnRequests().at(-1)!;
