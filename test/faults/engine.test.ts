@@ -122,6 +122,33 @@ describe('a message too large for the window', () => {
     expect(ws.records().find((rec) => rec.type === 'message' && rec.message.role === 'tool').message.content).toContain('row 0600');
   });
 
+  it('a provider that counts more tokens than the estimate: after "prompt is too long" the history is shrunk further and the retry fits', async () => {
+    const ws = workspace();
+    // Dense text: this provider counts a token per 2 bytes, where nanocode estimates one per 4 characters.
+    const LIMIT_BYTES = WINDOW * 2;
+    writeFileSync(join(ws.cwd, 'blob.b64'), `${Buffer.alloc(9000, 7).toString('base64').replace(/.{76}/g, '$&\n')}\n`);
+    const rejected: number[] = [];
+    server = await startScriptedServer([{ toolCalls: [{ name: 'read', args: { path: 'blob.b64' } }] }, { text: 'It is base64.' }], {
+      respond: (body) => {
+        if (isSummaryRequest(body)) return { text: SUMMARY_TEXT };
+        const bytes = JSON.stringify(body).length;
+        if (bytes <= LIMIT_BYTES) return undefined;
+        rejected.push(bytes);
+        return { fault: { kind: 'status', status: 400, message: `prompt is too long: ${Math.ceil(bytes / 2)} tokens > ${WINDOW} maximum` } };
+      },
+    });
+    const r = await run(['--mode', 'json', 'what is in blob.b64?'], { env: openai(server, ws.home, smallWindow), cwd: ws.cwd });
+    const events = jsonLines(r.stdout);
+    expect(events.at(-1)).toMatchObject({ type: 'result', reason: 'stop', text: 'It is base64.' });
+    expect(r.code).toBe(0);
+    await expectNoneLeftIn(ws.cwd);
+    expect(rejected).toHaveLength(1);
+    expect(events.find((e) => e.type === 'shrink')).toMatchObject({ count: 1 });
+    const last = server.turnRequests().at(-1)!;
+    expect(last.bytes).toBeLessThanOrEqual(LIMIT_BYTES);
+    expect(toolMessages(last)[0]).toContain(CUT_MARK);
+  });
+
   it('a prompt larger than the window is cut with a marker and answered', async () => {
     const ws = workspace();
     const prompt = `Please look at this log.\n${'2024-01-01 12:00:00 INFO request served in 12 ms\n'.repeat(8000)}What went wrong at the end?`;
