@@ -61,7 +61,7 @@ function cutMessage(m: Message, maxChars: number): void {
   const parts = m.content as Array<AssistantMessage['content'][number] | Exclude<ToolMessage['content'], string>[number]>;
   const cuttable = (p: (typeof parts)[number]) => p.type === 'text' || p.type === 'tool_call';
   const sizeOf = (p: (typeof parts)[number]) => (p.type === 'tool_call' ? (JSON.stringify(p.args) ?? '').length : p.type === 'image' ? 4000 : p.text.length);
-  const fixed = parts.filter((p) => !cuttable(p)).reduce((n, p) => n + sizeOf(p), 0);
+  const fixed = parts.reduce((n, p) => n + (!cuttable(p) ? sizeOf(p) : p.type === 'tool_call' ? p.name.length : 0), 0);
   const level = levelFor(parts.filter(cuttable).map(sizeOf), maxChars - fixed);
   if (level === Infinity) return;
   (m as { content: typeof parts }).content = parts.map((p) => {
