@@ -133,6 +133,13 @@ describe('cut point', () => {
     expect(cutPoint([u('one')], 1, -1)).toBeUndefined(); // nothing to summarise
   });
 
+  it('passes over a user message that would keep more than the most it may', () => {
+    // A user message, then a long task: cutting at the user message would keep it all.
+    const m = [u('one'), a(), u('two'), a('1'), t('1'), a('2'), t('2'), a('3'), t('3'), a('4'), t('4'), a()];
+    expect(cutPoint(m, 150, -1)).toBe(2);
+    expect(cutPoint(m, 150, -1, 300)).toBe(7);
+  });
+
   it('the fallback lists files and errors', () => {
     const m: Message[] = [u('fix it'), { role: 'assistant', content: [{ type: 'tool_call', id: 'c', name: 'edit', args: { path: 'src/a.ts' } }] }, { role: 'tool', toolCallId: 'c', toolName: 'edit', content: 'oldText not found', isError: true }];
     const s = fallbackSummary(m);
