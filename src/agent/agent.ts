@@ -181,7 +181,8 @@ export class Agent {
   async *aside(question: string, readOnlyTools = false): AsyncGenerator<AgentEvent> {
     if (this.controller.signal.aborted) this.controller = new AbortController();
     const tools = readOnlyTools ? this.tools.filter((t) => t.readOnly) : [];
-    const scratch: Message[] = [...this.messages, { role: 'user', content: question }];
+    // Copies: fitting the scratch history into the window must not cut the conversation's messages.
+    const scratch: Message[] = [...this.messages.map((m) => ({ ...m })), { role: 'user', content: question }];
     const config = { ...this.loopConfig(tools, readOnlyTools ? 10 : 1), meter: new ContextMeter(), compaction: { ...this.compaction, enabled: false } };
     yield* this.track(runLoop(config, scratch), false);
   }

@@ -149,6 +149,38 @@ describe('a message too large for the window', () => {
     expect(toolMessages(last)[0]).toContain(CUT_MARK);
   });
 
+  it('a side question (/btw) that overflows is fitted on a copy: the conversation keeps its messages whole', async () => {
+    const ws = workspace();
+    const lines = Array.from({ length: 300 }, (_, i) => `row ${String(i).padStart(4, '0')}: ${'data '.repeat(5)}`);
+    writeFileSync(join(ws.cwd, 'table.txt'), `${lines.join('\n')}\n`);
+    let overflowed = false;
+    server = await startScriptedServer([{ toolCalls: [{ name: 'read', args: { path: 'table.txt' } }] }, { text: 'Read the table.' }, { text: 'It has 300 rows.' }, { text: 'Next done.' }], {
+      respond: (body) => {
+        if (isSummaryRequest(body)) return { text: SUMMARY_TEXT };
+        if (overflowed || !JSON.stringify(body.messages.at(-1)).includes('how many rows')) return undefined;
+        overflowed = true;
+        return { fault: { kind: 'status', status: 400, message: 'prompt is too long' } };
+      },
+    });
+    pane = openPane(openai(server, ws.home, smallWindow), { cwd: ws.cwd });
+    await pane.waitFor('/help for commands');
+    pane.submit('read the table');
+    await pane.waitFor('Read the table.');
+    pane.submit('/btw how many rows?');
+    await pane.waitFor('It has 300 rows.');
+    const aside = server.turnRequests().filter((q) => !isSummaryRequest(q.body)).at(-1)!;
+    expect(JSON.stringify(aside.body.messages)).toContain(CUT_MARK);
+    pane.submit('next');
+    await pane.waitFor('Next done.');
+    const next = server.turnRequests().at(-1)!;
+    expect(JSON.stringify(next.body.messages)).not.toContain(CUT_MARK);
+    expect(toolMessages(next)[0]).toContain('row 0150');
+    expect(JSON.stringify(next.body.messages)).not.toContain('how many rows');
+    pane.submit('/q');
+    await pane.waitFor('EXIT:0');
+    await expectNoneLeftIn(ws.cwd);
+  });
+
   it('a prompt larger than the window is cut with a marker and answered', async () => {
     const ws = workspace();
     const prompt = `Please look at this log.\n${'2024-01-01 12:00:00 INFO request served in 12 ms\n'.repeat(8000)}What went wrong at the end?`;
