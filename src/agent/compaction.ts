@@ -152,7 +152,8 @@ export function fallbackSummary(messages: Message[], previous?: string): string 
     `## Progress\n### Done\n${list(commands.slice(-15).map((c) => `ran: ${c}`))}\n### In progress\n- unknown (summary made without the model)\n### Blocked\n${list(errors.slice(-10))}`,
     '## Key decisions\n- none recorded',
     '## Next steps\n- continue with the goal; re-read the files below before editing them',
-    `## Critical context\n${previous ? `- earlier summary:\n${previous}` : '- none'}`,
+    // Bounded: each fallback would otherwise nest all the earlier ones.
+    `## Critical context\n${previous ? `- earlier summary:\n${cutMiddle(previous, 4000)}` : '- none'}`,
     `## Files read\n${list(read)}`,
     `## Files modified\n${list(modified)}`,
   ].join('\n\n');

@@ -146,4 +146,12 @@ describe('cut point', () => {
     expect(s).toContain('## Files modified\n- src/a.ts');
     expect(s).toContain('edit: oldText not found');
   });
+
+  it('the fallback keeps a bounded part of the earlier summary, so repeated fallbacks do not grow', () => {
+    const previous = `## Goal\n- the first goal\n${'- an old detail\n'.repeat(10_000)}## Files modified\n- src/last.ts`;
+    const s = fallbackSummary([u('go on')], previous);
+    expect(s.length).toBeLessThan(6000);
+    expect(s).toContain('- the first goal');
+    expect(s).toContain('- src/last.ts');
+  });
 });
