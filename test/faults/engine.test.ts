@@ -361,6 +361,22 @@ describe('the repeat guard', () => {
 });
 
 describe('compaction layers', () => {
+  it('the summary request fits the window even when a long history is summarised at once', async () => {
+    const ws = workspace();
+    const turns: ScriptTurn[] = Array.from({ length: 80 }, (_, i) => ({ toolCalls: [{ name: 'bash', args: { command: `seq 1 40; echo round ${i}` } }] }));
+    const tooLong: ScriptTurn = { fault: { kind: 'status', status: 400, message: "This model's maximum context length is 6000 tokens." } };
+    server = await startScriptedServer([...turns, tooLong, { text: 'Finished.' }], summaries);
+    // Automatic compaction off: the whole history waits for the overflow.
+    const r = await run(['--mode', 'json', '--max-turns', '100', 'eighty rounds'], { env: openai(server, ws.home, { ...smallWindow, NANOCODE_COMPACTION: '0' }), cwd: ws.cwd, timeoutMs: 60_000 });
+    expect(jsonLines(r.stdout).at(-1)).toMatchObject({ type: 'result', reason: 'stop', text: 'Finished.' });
+    expect(r.code).toBe(0);
+    await expectNoneLeftIn(ws.cwd);
+    const summary = server.turnRequests().find((q) => isSummaryRequest(q.body))!;
+    expect(summary.body.messages[1].content).toContain('round 0');
+    expect(wireTokens(summary)).toBeLessThanOrEqual(WINDOW);
+    expect(wireTokens(server.turnRequests().at(-1)!)).toBeLessThanOrEqual(WINDOW);
+  });
+
   it('past half the window, old large tool outputs are snipped before the next request (no summary needed)', async () => {
     const ws = workspace();
     const turns: ScriptTurn[] = Array.from({ length: 6 }, (_, i) => ({ toolCalls: [{ name: 'bash', args: { command: `seq 1000 2400; echo output ${i}` } }] }));
