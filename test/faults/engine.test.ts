@@ -363,7 +363,7 @@ describe('the repeat guard', () => {
 describe('compaction layers', () => {
   it('the summary request fits the window even when a long history is summarised at once', async () => {
     const ws = workspace();
-    const turns: ScriptTurn[] = Array.from({ length: 80 }, (_, i) => ({ toolCalls: [{ name: 'bash', args: { command: `seq 1 40; echo round ${i}` } }] }));
+    const turns: ScriptTurn[] = Array.from({ length: 80 }, (_, i) => ({ toolCalls: [{ name: 'bash', args: { command: `seq 1 100; echo round ${i}` } }] }));
     const tooLong: ScriptTurn = { fault: { kind: 'status', status: 400, message: "This model's maximum context length is 6000 tokens." } };
     server = await startScriptedServer([...turns, tooLong, { text: 'Finished.' }], summaries);
     // Automatic compaction off: the whole history waits for the overflow.
