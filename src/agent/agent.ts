@@ -3,17 +3,18 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { ConfigError, chooseModel, missingKeyMessage, type ModelChoice, requestedModel } from '../config/providers.ts';
 import { loadSettings, nanocodeHome } from '../config/settings.ts';
-import { costOf, modelInfo, type ModelInfo } from '../model/catalog.ts';
+import { modelInfo, type ModelInfo } from '../model/catalog.ts';
 import { probeLocalServers } from '../model/probe.ts';
 import { createModel } from '../model/resolve.ts';
 import type { AgentEvent } from '../protocol/events.ts';
-import { addUsage, emptyUsage, type Message, type Usage } from '../protocol/messages.ts';
+import type { Message, Usage } from '../protocol/messages.ts';
 import type { Tool, ToolState } from '../protocol/tool.ts';
 import { commandEnv } from '../safety/secrets.ts';
 import { type CompactionSettings, compactionSettings, fitContext } from './compaction.ts';
 import { ContextMeter, promptOverhead } from './context.ts';
 import { gitContext } from './git-context.ts';
 import { runLoop } from './loop.ts';
+import { Spending } from './spending.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
 import { selectTools } from './toolset.ts';
 
@@ -31,6 +32,13 @@ export interface AgentOptions {
   home?: string;
   /** Add git status to the first prompt (default true). */
   gitContext?: boolean;
+}
+
+export interface PromptOptions {
+  /** Messages the user typed while the agent worked, delivered before the next model call. */
+  steering?: () => string[];
+  /** Asks the user a yes/no question (may a stuck model go on?); without it, the answer is no. */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 interface AgentParts {
@@ -51,9 +59,8 @@ export class Agent {
   readonly messages: Message[] = [];
   choice: ModelChoice;
   info: ModelInfo;
-  /** Token usage of every request this session, and its cost when known. */
-  usage: Usage = emptyUsage();
-  cost: number | undefined;
+  /** Every request this session, each priced at the model that served it. */
+  private readonly spent = new Spending();
   private readonly meter = new ContextMeter();
   readonly compaction: CompactionSettings;
   /** Who sees every event of the conversation (the session store, the command log); not side questions. */
@@ -107,7 +114,7 @@ export class Agent {
   }
 
   /** Sends a user message and runs the loop; yields every event until `done`. */
-  async *prompt(text: string, opts: { steering?: () => string[] } = {}): AsyncGenerator<AgentEvent> {
+  async *prompt(text: string, opts: PromptOptions = {}): AsyncGenerator<AgentEvent> {
     if (this.controller.signal.aborted) this.controller = new AbortController();
     const git = await this.gitPending;
     this.gitPending = undefined;
@@ -116,7 +123,7 @@ export class Agent {
     const first: AgentEvent = { type: 'message', message };
     this.publish(first);
     yield first;
-    yield* this.track(runLoop(this.loopConfig(this.tools, this.maxTurns, opts.steering), this.messages));
+    yield* this.track(runLoop({ ...this.loopConfig(this.tools, this.maxTurns), ...opts }, this.messages));
   }
 
   /** Summarises older history now (/compact), whatever the settings say. */
@@ -124,14 +131,17 @@ export class Agent {
     if (this.controller.signal.aborted) this.controller = new AbortController();
     const fit = {
       model: this.model,
+      modelInfo: this.info,
       messages: this.messages,
       window: this.info.contextWindow,
       settings: this.compaction,
       meter: this.meter,
       overhead: promptOverhead(this.system, this.tools.length),
       signal: this.controller.signal,
+      // The session's totals count it as it passes (track).
+      spent: new Spending(),
     };
-    yield* this.track(fitContext(fit, true, instructions));
+    yield* this.track(fitContext(fit, 'compact', instructions));
   }
 
   /** Continues a conversation loaded from a session. */
@@ -143,6 +153,16 @@ export class Agent {
 
   subscribe(fn: (e: AgentEvent) => void): void {
     this.subscribers.push(fn);
+  }
+
+  /** Token usage of every request this session. */
+  get usage(): Usage {
+    return this.spent.usage;
+  }
+
+  /** The cost of this session in USD, summed over the models used; undefined when no price is known. */
+  get cost(): number | undefined {
+    return this.spent.cost;
   }
 
   /** Estimated tokens in the context now. */
@@ -161,7 +181,8 @@ export class Agent {
   async *aside(question: string, readOnlyTools = false): AsyncGenerator<AgentEvent> {
     if (this.controller.signal.aborted) this.controller = new AbortController();
     const tools = readOnlyTools ? this.tools.filter((t) => t.readOnly) : [];
-    const scratch: Message[] = [...this.messages, { role: 'user', content: question }];
+    // Copies: fitting the scratch history into the window must not cut the conversation's messages.
+    const scratch: Message[] = [...this.messages.map((m) => ({ ...m })), { role: 'user', content: question }];
     const config = { ...this.loopConfig(tools, readOnlyTools ? 10 : 1), meter: new ContextMeter(), compaction: { ...this.compaction, enabled: false } };
     yield* this.track(runLoop(config, scratch), false);
   }
@@ -181,7 +202,7 @@ export class Agent {
     this.info = modelInfo(id);
   }
 
-  private loopConfig(tools: Tool[], maxTurns: number, steering?: () => string[]) {
+  private loopConfig(tools: Tool[], maxTurns: number) {
     return {
       model: this.model,
       modelInfo: this.info,
@@ -192,7 +213,6 @@ export class Agent {
       toolState: this.toolState,
       maxTurns,
       signal: this.controller.signal,
-      steering,
       meter: this.meter,
       compaction: this.compaction,
     };
@@ -201,10 +221,7 @@ export class Agent {
   /** Keeps the session's usage totals as events pass. */
   private async *track(events: AsyncGenerator<AgentEvent>, publish = true): AsyncGenerator<AgentEvent> {
     for await (const e of events) {
-      if (e.type === 'usage') {
-        this.usage = addUsage(this.usage, e.usage);
-        this.cost = costOf(this.usage, this.info);
-      }
+      if (e.type === 'usage') this.spent.add(e);
       if (publish) this.publish(e);
       yield e;
     }

@@ -6,13 +6,19 @@
 //      structured summary written by the model (updating any earlier summary),
 //      keeping the most recent history from a message boundary that never
 //      separates a tool call from its result; if the model cannot summarise,
-//      a deterministic summary of paths and errors stands in.
+//      a deterministic summary of paths and errors stands in. The summary is
+//      not assistant text: it is never streamed, and its tokens are counted;
+//   3. shrink: if it still does not fit (one huge message), the largest
+//      messages are cut in the middle (shrink.ts).
 // The session file keeps every original message; compaction is a record.
 import type { LanguageModelV4 } from '@ai-sdk/provider';
-import { streamStep } from '../model/stream.ts';
+import type { ModelInfo } from '../model/catalog.ts';
+import { type StepResult, streamStep } from '../model/stream.ts';
 import type { AgentEvent } from '../protocol/events.ts';
 import { type Message, textOf } from '../protocol/messages.ts';
 import { type ContextMeter, estimateTokens } from './context.ts';
+import { cutMiddle, shrinkToFit } from './shrink.ts';
+import { type Spending, usageEvent } from './spending.ts';
 
 export const SUMMARY_PREFIX = '[Summary of the earlier conversation]';
 const SNIP_MARK = 'lines snipped to save context';
@@ -69,18 +75,21 @@ export function snip(messages: Message[]): AgentEvent | undefined {
 
 /**
  * Where the kept history starts: the latest user message that leaves at
- * least `keep` tokens after it, else the latest assistant message that does
- * (one long task has no later user message). Never a tool result.
+ * least `keep` tokens after it (and at most `maxKeep`), else the latest
+ * assistant message that does (one long task has no later user message).
+ * Never a tool result.
  */
-export function cutPoint(messages: Message[], keep: number, first: number): number | undefined {
+export function cutPoint(messages: Message[], keep: number, first: number, maxKeep = Infinity): number | undefined {
   let tokens = 0;
   let assistantCut: number | undefined;
   // A cut right after `first` would leave nothing to summarise.
   for (let i = messages.length - 1; i > first + 1; i--) {
     tokens += estimateTokens(messages[i]);
     if (tokens < keep) continue;
-    if (messages[i].role === 'user') return i;
+    if (messages[i].role === 'user' && (tokens <= maxKeep || assistantCut === undefined)) return i;
     if (messages[i].role === 'assistant') assistantCut ??= i;
+    // Further back, a user message would keep too much.
+    if (tokens > maxKeep && assistantCut !== undefined) break;
   }
   return assistantCut;
 }
@@ -105,7 +114,7 @@ Be specific: name files, functions, commands, error messages and values. Do not 
 function transcript(messages: Message[], maxChars: number): string {
   const per = Math.max(500, Math.floor(maxChars / Math.max(1, messages.length)));
   const clip = (s: string) => (s.length > per ? `${s.slice(0, per / 2)}\n[...]\n${s.slice(-per / 2)}` : s);
-  return messages
+  const text = messages
     .map((m) => {
       if (m.role === 'user') return `[user]\n${clip(typeof m.content === 'string' ? m.content : m.content.map((p) => (p.type === 'text' ? p.text : '[image]')).join('\n'))}`;
       if (m.role === 'tool') return `[${m.isError ? 'error from' : 'result of'} ${m.toolName}]\n${clip(typeof m.content === 'string' ? m.content : '[content]')}`;
@@ -113,6 +122,8 @@ function transcript(messages: Message[], maxChars: number): string {
       return `[assistant]\n${clip([textOf(m), ...calls].filter(Boolean).join('\n'))}`;
     })
     .join('\n\n');
+  // Many messages at their minimum share can still be too long together.
+  return cutMiddle(text, maxChars);
 }
 
 /** A summary without the model: the goal, the files and the errors, pulled out mechanically. */
@@ -141,7 +152,8 @@ export function fallbackSummary(messages: Message[], previous?: string): string 
     `## Progress\n### Done\n${list(commands.slice(-15).map((c) => `ran: ${c}`))}\n### In progress\n- unknown (summary made without the model)\n### Blocked\n${list(errors.slice(-10))}`,
     '## Key decisions\n- none recorded',
     '## Next steps\n- continue with the goal; re-read the files below before editing them',
-    `## Critical context\n${previous ? `- earlier summary:\n${previous}` : '- none'}`,
+    // Bounded: each fallback would otherwise nest all the earlier ones.
+    `## Critical context\n${previous ? `- earlier summary:\n${cutMiddle(previous, 4000)}` : '- none'}`,
     `## Files read\n${list(read)}`,
     `## Files modified\n${list(modified)}`,
   ].join('\n\n');
@@ -149,21 +161,24 @@ export function fallbackSummary(messages: Message[], previous?: string): string 
 
 export interface SummariseRequest {
   model: LanguageModelV4;
+  modelInfo: ModelInfo;
   messages: Message[];
   window: number;
   settings: CompactionSettings;
   signal: AbortSignal;
+  /** Where the summary's tokens are counted. */
+  spent: Spending;
   /** Extra guidance from /compact. */
   instructions?: string;
 }
 
-/** Layer 2: replaces older history with a summary, in place. Yields the compaction event. */
+/** Layer 2: replaces older history with a summary, in place. Yields the summary's usage and the compaction event. */
 export async function* summarise(req: SummariseRequest): AsyncGenerator<AgentEvent, boolean> {
   const { messages } = req;
   const hasSummary = typeof messages[0]?.content === 'string' && messages[0].content.startsWith(SUMMARY_PREFIX);
   const previous = hasSummary ? (messages[0].content as string).slice(SUMMARY_PREFIX.length).trim() : undefined;
   const keep = Math.min(req.settings.keepRecentTokens, req.window / 4);
-  const cut = cutPoint(messages, keep, hasSummary ? 0 : -1);
+  const cut = cutPoint(messages, keep, hasSummary ? 0 : -1, Math.max(keep, req.window / 2));
   if (cut === undefined) return false;
   const old = messages.slice(hasSummary ? 1 : 0, cut);
   const tokensBefore = messages.reduce((n, m) => n + estimateTokens(m), 0);
@@ -176,7 +191,8 @@ export async function* summarise(req: SummariseRequest): AsyncGenerator<AgentEve
   ].filter(Boolean).join('\n\n');
   let summary: string | undefined;
   try {
-    const step = yield* streamStep({ model: req.model, system: SUMMARY_SYSTEM, messages: [{ role: 'user', content: ask }], tools: [], signal: req.signal });
+    const step = yield* quietly(streamStep({ model: req.model, system: SUMMARY_SYSTEM, messages: [{ role: 'user', content: ask }], tools: [], signal: req.signal }));
+    yield req.spent.add(usageEvent('summary', req.model.modelId, req.modelInfo, step.usage));
     summary = textOf(step.message).trim() || undefined;
   } catch (err) {
     if (req.signal.aborted) throw err;
@@ -191,34 +207,58 @@ export async function* summarise(req: SummariseRequest): AsyncGenerator<AgentEve
   return true;
 }
 
+/** A model step whose text is not for the user: only its retry notices pass. */
+async function* quietly(steps: AsyncGenerator<AgentEvent, StepResult>): AsyncGenerator<AgentEvent, StepResult> {
+  try {
+    for (;;) {
+      const next = await steps.next();
+      if (next.done) return next.value;
+      if (next.value.type === 'retry') yield next.value;
+    }
+  } finally {
+    await steps.return(undefined as never);
+  }
+}
+
 /** A provider error that says the request was too long for the model. */
 export function isContextOverflow(err: unknown): boolean {
   const message = (err as Error)?.message ?? '';
   return /context.?length|context.?window|maximum context|too many tokens|prompt is too long|input is too long|token limit|exceeds? the (max|limit)/i.test(message);
 }
 
-export interface FitRequest {
-  model: LanguageModelV4;
-  messages: Message[];
-  window: number;
-  settings: CompactionSettings;
+export interface FitRequest extends Omit<SummariseRequest, 'instructions'> {
   meter: ContextMeter;
   /** Estimated tokens of the system prompt and tool schemas. */
   overhead: number;
-  signal: AbortSignal;
 }
 
-/** Before a request: snip, then summarise, as the context fills. `force` does both now (/compact, overflow). */
-export async function* fitContext(r: FitRequest, force = false, instructions?: string): AsyncGenerator<AgentEvent> {
+/**
+ * Before a request: snip, summarise, then shrink, as the context fills.
+ * 'compact' (/compact) and 'overflow' (the provider said the request was too
+ * long) snip and summarise now; after an overflow the estimate was wrong, so
+ * the history is shrunk to half the usual room.
+ */
+export async function* fitContext(r: FitRequest, mode: 'auto' | 'compact' | 'overflow' = 'auto', instructions?: string): AsyncGenerator<AgentEvent> {
+  const force = mode !== 'auto';
   if (!force && !r.settings.enabled) return;
-  if (force || r.meter.tokens(r.messages, r.overhead) > r.window / 2) {
+  const tokens = () => r.meter.tokens(r.messages, r.overhead);
+  const threshold = summariseThreshold(r.window, r.settings);
+  if (force || tokens() > r.window / 2) {
     const snipped = snip(r.messages);
     if (snipped) {
       r.meter.reset();
       yield snipped;
     }
   }
-  if (force || r.meter.tokens(r.messages, r.overhead) > summariseThreshold(r.window, r.settings)) {
+  if (force || tokens() > threshold) {
     if (yield* summarise({ ...r, instructions })) r.meter.reset();
+  }
+  const room = mode === 'overflow' ? threshold / 2 : threshold;
+  if (tokens() > room) {
+    const shrunk = shrinkToFit(r.messages, room - r.overhead);
+    if (shrunk) {
+      r.meter.reset();
+      yield shrunk;
+    }
   }
 }

@@ -7,15 +7,16 @@
 // Everything that happens is yielded as an AgentEvent; the loop itself prints
 // nothing and knows nothing about terminals, sessions or HTTP.
 import type { LanguageModelV4 } from '@ai-sdk/provider';
-import { costOf, type ModelInfo } from '../model/catalog.ts';
+import type { ModelInfo } from '../model/catalog.ts';
 import { streamStep, type StepResult } from '../model/stream.ts';
 import type { AgentEvent, StopReason } from '../protocol/events.ts';
-import { addUsage, emptyUsage, type Message, textOf, toolCallsOf } from '../protocol/messages.ts';
+import { type Message, textOf, toolCallsOf } from '../protocol/messages.ts';
 import type { Tool, ToolState } from '../protocol/tool.ts';
 import { type CompactionSettings, fitContext, isContextOverflow } from './compaction.ts';
 import { type ContextMeter, promptOverhead } from './context.ts';
 import { RepeatGuard } from './repeat-guard.ts';
 import { runTools } from './run-tools.ts';
+import { Spending, usageEvent } from './spending.ts';
 
 const CUT_OFF =
   '[Your last response was cut off by the output token limit. Continue where you left off; write large files in smaller pieces.]';
@@ -35,17 +36,19 @@ export interface LoopConfig {
   steering?: () => string[];
   meter: ContextMeter;
   compaction: CompactionSettings;
+  /** Asks the user a yes/no question (may the stuck model go on?); without it, the answer is no. */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 /** Runs until the model stops calling tools, `maxTurns` is reached, or the signal aborts. */
 export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGenerator<AgentEvent> {
-  let usage = emptyUsage();
+  const spent = new Spending();
   let turn = 0;
   let text = '';
   const guard = new RepeatGuard();
   const overhead = promptOverhead(cfg.system, cfg.tools.length);
-  const fit = { model: cfg.model, messages, window: cfg.modelInfo.contextWindow, settings: cfg.compaction, meter: cfg.meter, overhead, signal: cfg.signal };
-  const done = (reason: StopReason): AgentEvent => ({ type: 'done', reason, text, turns: turn, usage, cost: costOf(usage, cfg.modelInfo) });
+  const fit = { model: cfg.model, modelInfo: cfg.modelInfo, messages, window: cfg.modelInfo.contextWindow, settings: cfg.compaction, meter: cfg.meter, overhead, signal: cfg.signal, spent };
+  const done = (reason: StopReason): AgentEvent => ({ type: 'done', reason, text, turns: turn, usage: spent.usage, cost: spent.cost });
   const append = (message: Message): AgentEvent => {
     messages.push(message);
     return { type: 'message', message };
@@ -62,12 +65,13 @@ export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGener
     yield { type: 'turn_start', turn };
 
     // 1. Make room if the context is filling up, then ask the model; deltas
-    //    and retries stream out as they happen. A context overflow the
-    //    estimate missed is compacted away and retried once.
+    //    and retries stream out as they happen (a compaction's summary does
+    //    not: only its usage). A context overflow the estimate missed is
+    //    compacted away and retried once.
     let step: StepResult | undefined;
     for (let overflow = false; !step; overflow = true) {
       try {
-        yield* fitContext(fit, overflow);
+        yield* fitContext(fit, overflow ? 'overflow' : 'auto');
         step = yield* streamStep({ model: cfg.model, system: cfg.system, messages, tools: cfg.tools, signal: cfg.signal });
       } catch (err) {
         if (cfg.signal.aborted) return yield done('aborted');
@@ -79,8 +83,7 @@ export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGener
     }
     yield append(step.message);
     cfg.meter.record(step.usage, messages.length);
-    usage = addUsage(usage, step.usage);
-    yield { type: 'usage', usage: step.usage, total: usage, cost: costOf(usage, cfg.modelInfo) };
+    yield spent.add(usageEvent('turn', cfg.model.modelId, cfg.modelInfo, step.usage));
     text = textOf(step.message);
 
     // 2. No tool calls: the model has answered, unless its output was cut off.
@@ -91,12 +94,14 @@ export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGener
       continue;
     }
 
-    // 3. Run the tools and hand their results back on the next turn.
+    // 3. Run the tools and hand their results back on the next turn. A model
+    //    stuck repeating itself is stopped, unless the user lets it go on.
     const run = { tools: cfg.tools, cwd: cfg.cwd, env: cfg.env, state: cfg.toolState, signal: cfg.signal, guard, badArgs: step.badArgs };
-    const { messages: results, stop } = yield* runTools(calls, run);
+    const { messages: results, stuck } = yield* runTools(calls, run);
     for (const result of results) yield append(result);
-    if (stop) {
-      yield { type: 'error', message: stop };
+    if (stuck && !(await cfg.confirm?.(`The model ${stuck}. Let it go on?`))) {
+      if (cfg.signal.aborted) return yield done('aborted');
+      yield { type: 'error', message: `Stopped: the model ${stuck}` };
       return yield done('stuck');
     }
   }

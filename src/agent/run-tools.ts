@@ -21,8 +21,8 @@ export interface ToolRun {
 
 export interface ToolRunResult {
   messages: ToolMessage[];
-  /** Why the run must stop (the repeat guard), if it must. */
-  stop?: string;
+  /** What the model keeps doing, when the repeat guard finds it stuck. */
+  stuck?: string;
 }
 
 export async function* runTools(calls: ToolCallPart[], run: ToolRun): AsyncGenerator<AgentEvent, ToolRunResult> {
@@ -52,15 +52,16 @@ export async function* runTools(calls: ToolCallPart[], run: ToolRun): AsyncGener
   yield* events;
   await work;
 
-  let stop: string | undefined;
+  let stuck: string | undefined;
   const messages = calls.map((call, i): ToolMessage => {
     const r = results[i];
-    const verdict = run.guard.record(call.name, call.args, !!r.isError);
-    stop ??= verdict.stop;
+    const seen = typeof r.content === 'string' ? r.content : JSON.stringify(r.content);
+    const verdict = run.guard.record(call.name, call.args, seen, !!r.isError);
+    stuck ??= verdict.stuck;
     const content = verdict.note && typeof r.content === 'string' ? `${r.content}\n${verdict.note}` : r.content;
     return { role: 'tool', toolCallId: call.id, toolName: call.name, content, ...(r.isError && { isError: true }) };
   });
-  return { messages, stop };
+  return { messages, stuck };
 }
 
 function resultEvent(call: ToolCallPart, r: ToolResult): AgentEvent {

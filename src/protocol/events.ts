@@ -24,7 +24,12 @@ export type AgentEvent =
     }
   /** A message appended to the conversation (user, assistant or tool). */
   | { type: 'message'; message: Message }
-  | { type: 'usage'; usage: Usage; total: Usage; cost?: number }
+  /**
+   * Tokens of one request to `model`, and their cost when its price is known:
+   * a turn of the loop, or the summary a compaction asked for (which is never
+   * shown as assistant text).
+   */
+  | { type: 'usage'; purpose: 'turn' | 'summary'; model: string; usage: Usage; cost?: number }
   /** A failed request is being retried; any partial output of this step is discarded. */
   | { type: 'retry'; attempt: number; maxAttempts: number; delayMs: number; message: string }
   | { type: 'error'; message: string }
@@ -35,6 +40,8 @@ export type AgentEvent =
   | { type: 'compaction'; summary: Message; firstKept: Message | undefined; tokensBefore: number; tokensAfter: number; fallback: boolean }
   /** Old tool outputs were shortened to save context. */
   | { type: 'snip'; count: number; savedChars: number }
+  /** Messages too large for the context window were cut in the middle, with a marker. */
+  | { type: 'shrink'; count: number; savedChars: number }
   | { type: 'done'; reason: StopReason; text: string; turns: number; usage: Usage; cost?: number };
 
 export type AgentEventType = AgentEvent['type'];

@@ -52,6 +52,12 @@ class Repl {
   /** Set on exit: nothing is drawn after the final clean-up. */
   private closed = false;
   private finish!: (code: number) => void;
+  /** Set while the agent waits for a yes or no (confirm). */
+  private answer?: (yes: boolean) => void;
+  private readonly promptOptions = {
+    steering: () => this.queue.steer.splice(0),
+    confirm: (question: string) => this.confirm(question),
+  };
 
   constructor(o: ReplOptions) {
     this.agent = o.agent;
@@ -158,7 +164,24 @@ class Repl {
     return this.style.gray(parts.join(' · '));
   }
 
+  /** A question from the agent: y answers yes; n, Enter, Esc or Ctrl-C answer no. */
+  private confirm(question: string): Promise<boolean> {
+    this.print([this.style.yellow(`? ${question} (y/N)`)]);
+    return new Promise((resolve) => {
+      this.answer = (yes) => {
+        this.answer = undefined;
+        this.print([this.style.gray(yes ? '  yes' : '  no'), '']);
+        resolve(yes);
+      };
+    });
+  }
+
   private async onKey(key: Key): Promise<void> {
+    if (this.answer) {
+      if (key.name === 'text' && /^y/i.test(key.text)) this.answer(true);
+      else if ((key.name === 'text' && /^n/i.test(key.text)) || ['enter', 'escape', 'ctrl-c'].includes(key.name)) this.answer(false);
+      return;
+    }
     const e = this.editor;
     if (key.name !== 'tab') this.hints = [];
     if (key.name !== 'ctrl-c') this.lastCtrlC = 0;
@@ -240,7 +263,7 @@ class Repl {
       this.queue.steer.push(text);
       return;
     }
-    await this.run(this.agent.prompt(text, { steering: () => this.queue.steer.splice(0) }));
+    await this.run(this.agent.prompt(text, this.promptOptions));
   }
 
   private async command(line: string): Promise<void> {
@@ -308,7 +331,7 @@ class Repl {
     // Steering that arrived too late for this run, then follow-ups, go next.
     const next = this.queue.steer.length ? this.queue.steer.splice(0).join('\n\n') : this.queue.followup.shift();
     this.draw();
-    if (next !== undefined) await this.run(this.agent.prompt(next, { steering: () => this.queue.steer.splice(0) }));
+    if (next !== undefined) await this.run(this.agent.prompt(next, this.promptOptions));
   }
 
   /** Tab: completes a slash command or an @path. */

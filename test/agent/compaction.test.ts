@@ -7,13 +7,15 @@ import { Agent } from '../../src/agent/agent.ts';
 import { cutPoint, fallbackSummary, SUMMARY_PREFIX } from '../../src/agent/compaction.ts';
 import type { Message } from '../../src/protocol/messages.ts';
 import { jsonLines, run, tempDir } from '../support/cli.ts';
-import { type ScriptTurn, type ScriptedServer, startScriptedServer } from '../support/scripted-server.ts';
+import { type RecordedRequest, type ScriptTurn, type ScriptedServer, startScriptedServer } from '../support/scripted-server.ts';
 
 let server: ScriptedServer | undefined;
 afterEach(async () => server?.close());
 
 const WINDOW = 6000;
 const SECTIONS = ['## Goal', '## Constraints', '## Progress', '### Done', '### In progress', '### Blocked', '## Key decisions', '## Next steps', '## Critical context', '## Files read', '## Files modified'];
+/** Tokens as the scripted server counts them in its usage reports: one per 4 bytes of the request, measured on the wire. */
+const wireTokens = (r: RecordedRequest) => Math.ceil(r.bytes / 4);
 const isSummaryRequest = (body: any) => typeof body?.messages?.[0]?.content === 'string' && body.messages[0].content.startsWith('You summarise');
 const summaryTurn: ScriptTurn = { text: SECTIONS.map((s) => `${s}\n- noted`).join('\n') };
 const smallWindow = {
@@ -57,7 +59,7 @@ it('a 300-turn session in a small window compacts automatically and every reques
   expect(work).toHaveLength(600);
   expect(compactions).toBe(summaries.length);
   expect(compactions).toBeGreaterThan(10);
-  for (const r of requests) expect(JSON.stringify(r.body).length / 4).toBeLessThan(WINDOW);
+  for (const r of requests) expect(wireTokens(r)).toBeLessThanOrEqual(WINDOW);
   // The summary request asks for the sections; later ones update the previous summary.
   for (const s of SECTIONS) expect(summaries[0].body.messages[0].content).toContain(s);
   expect(summaries[1].body.messages[1].content).toContain('Here is the summary of the conversation so far');
@@ -98,7 +100,7 @@ it('compacts a single long task in the binary (no later user message: it cuts be
   expect(r.code).toBe(0);
   expect(jsonLines(r.stdout).filter((e) => e.type === 'compaction').length).toBeGreaterThan(0);
   for (const req of server.turnRequests()) {
-    expect(JSON.stringify(req.body).length / 4).toBeLessThan(WINDOW);
+    expect(wireTokens(req)).toBeLessThanOrEqual(WINDOW);
     if (!isSummaryRequest(req.body)) assertPaired(req.body.messages.slice(1));
   }
 });
@@ -131,10 +133,25 @@ describe('cut point', () => {
     expect(cutPoint([u('one')], 1, -1)).toBeUndefined(); // nothing to summarise
   });
 
+  it('passes over a user message that would keep more than the most it may', () => {
+    // A user message, then a long task: cutting at the user message would keep it all.
+    const m = [u('one'), a(), u('two'), a('1'), t('1'), a('2'), t('2'), a('3'), t('3'), a('4'), t('4'), a()];
+    expect(cutPoint(m, 150, -1)).toBe(2);
+    expect(cutPoint(m, 150, -1, 300)).toBe(7);
+  });
+
   it('the fallback lists files and errors', () => {
     const m: Message[] = [u('fix it'), { role: 'assistant', content: [{ type: 'tool_call', id: 'c', name: 'edit', args: { path: 'src/a.ts' } }] }, { role: 'tool', toolCallId: 'c', toolName: 'edit', content: 'oldText not found', isError: true }];
     const s = fallbackSummary(m);
     expect(s).toContain('## Files modified\n- src/a.ts');
     expect(s).toContain('edit: oldText not found');
+  });
+
+  it('the fallback keeps a bounded part of the earlier summary, so repeated fallbacks do not grow', () => {
+    const previous = `## Goal\n- the first goal\n${'- an old detail\n'.repeat(10_000)}## Files modified\n- src/last.ts`;
+    const s = fallbackSummary([u('go on')], previous);
+    expect(s.length).toBeLessThan(6000);
+    expect(s).toContain('- the first goal');
+    expect(s).toContain('- src/last.ts');
   });
 });

@@ -60,7 +60,7 @@ it('runs read-only calls of one turn in parallel and writes alone, in order', as
   expect(toolMessages.map((m: any) => m.content)).toEqual(['done r1', 'done r2', 'done w1', 'done r3']);
 });
 
-it('tells the model to change approach after 3 identical failures, and stops after 5 identical calls', async () => {
+it('tells the model to change approach after 3 identical failures, and stops after 5 identical calls with identical results', async () => {
   const missing = { name: 'read', args: { path: 'missing.txt' } };
   server = await startScriptedServer(Array.from({ length: 6 }, () => ({ toolCalls: [missing] })));
   const r = await run(['--mode', 'json', 'read it'], { env: env(server) });
@@ -70,7 +70,7 @@ it('tells the model to change approach after 3 identical failures, and stops aft
   expect(toolMessages).toHaveLength(5);
   expect(toolMessages[1]).not.toContain('change your approach');
   expect(toolMessages[2]).toContain('[This exact call has now failed 3 times in a row. Do not repeat it');
-  expect(events.find((e) => e.type === 'error').message).toBe('Stopped: the model made the same call 5 times in a row: read {"path":"missing.txt"}');
+  expect(events.find((e) => e.type === 'error').message).toBe('Stopped: the model made the same call 5 times in a row with the same result: read {"path":"missing.txt"}');
   expect(events.at(-1)).toMatchObject({ type: 'result', reason: 'stuck', exitCode: 1 });
   expect(server.turnRequests()).toHaveLength(5);
   // The model saw the warning in its next request.

@@ -39,6 +39,8 @@ export interface RecordedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: any;
+  /** The body's size on the wire, in bytes. */
+  bytes: number;
   /** ms since the server started, when the request arrived. */
   at: number;
 }
@@ -79,7 +81,8 @@ export async function startScriptedServer(script: ScriptTurn[] = [], opts: Serve
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const wire = Buffer.concat(chunks);
+    const raw = wire.toString('utf8');
     let body: any = raw;
     try {
       body = raw ? JSON.parse(raw) : undefined;
@@ -87,7 +90,7 @@ export async function startScriptedServer(script: ScriptTurn[] = [], opts: Serve
       // keep the raw text
     }
     const path = (req.url ?? '').split('?')[0];
-    requests.push({ method: req.method ?? '', path, headers: req.headers, body, at: performance.now() - t0 });
+    requests.push({ method: req.method ?? '', path, headers: req.headers, body, bytes: wire.length, at: performance.now() - t0 });
 
     if (req.method === 'GET' && path.endsWith('/models')) {
       return json(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', owned_by: 'scripted' })) });
