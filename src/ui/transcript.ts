@@ -106,6 +106,8 @@ export class Transcript {
       }
       case 'snip':
         return [s.gray(`✂ shortened ${e.count} old tool output${e.count > 1 ? 's' : ''} to save context`)];
+      case 'shrink':
+        return [s.gray(`✂ cut ${e.count} message${e.count > 1 ? 's' : ''} too large for the context window`)];
       case 'compaction':
         return [s.gray(`✻ compacted the conversation: about ${e.tokensBefore.toLocaleString('en-US')} → ${e.tokensAfter.toLocaleString('en-US')} tokens${e.fallback ? ' (summary made without the model)' : ''}`), ''];
       case 'retry':
