@@ -3,7 +3,7 @@
 // return the same structured lines, so the output is identical.
 import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { type FileHandle, stat } from 'node:fs/promises';
 import { delimiter, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { z } from 'zod';
@@ -89,7 +89,7 @@ export async function grepWithRg(rg: string, q: GrepQuery): Promise<GrepResult> 
   let matches = 0;
   let capped = false;
   let finished = false; // ripgrep printed its summary: it searched everything it could
-  let garbage: string | undefined;
+  let failure: string | undefined; // why ripgrep's answer cannot be used
   let stderr = '';
   let rest = '';
   const onLine = (part: string) => {
@@ -97,7 +97,7 @@ export async function grepWithRg(rg: string, q: GrepQuery): Promise<GrepResult> 
     try {
       ev = RgLine.parse(JSON.parse(part));
     } catch {
-      garbage ??= part.slice(0, 200);
+      failure ??= `${rg} printed output that is not ripgrep's JSON: ${JSON.stringify(part.slice(0, 200))}`;
       child.kill();
       return;
     }
@@ -118,20 +118,20 @@ export async function grepWithRg(rg: string, q: GrepQuery): Promise<GrepResult> 
   child.stdout.on('data', (chunk: string) => {
     const parts = (rest + chunk).split('\n');
     rest = parts.pop()!;
-    for (const part of parts) if (part && !capped && garbage === undefined) onLine(part);
+    for (const part of parts) if (part && !capped && failure === undefined) onLine(part);
   });
-  const code = await new Promise<number | null>((resolve) => {
-    child.on('close', resolve);
+  const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => {
+    child.on('close', (c, s) => resolve([c, s]));
     child.on('error', (err) => {
-      if (!q.signal.aborted) garbage ??= err.message;
-      resolve(2);
+      if (!q.signal.aborted) failure ??= `cannot run ${rg}: ${err.message}`;
+      resolve([2, null]);
     });
   });
-  if (rest.trim() && !capped && garbage === undefined) onLine(rest);
+  if (rest.trim() && !capped && failure === undefined) onLine(rest);
   if (q.signal.aborted || capped) return { lines: sortLines(lines), matches, capped, unreadable: [] };
-  if (garbage !== undefined) throw new RgFailed(`${rg} printed output that is not ripgrep's JSON: ${JSON.stringify(garbage)}`);
+  if (failure !== undefined) throw new RgFailed(failure);
   // Exit 2 after the summary: some paths could not be read, the rest was searched.
-  if (code !== 0 && code !== 1 && !(code === 2 && finished)) throw new RgFailed(stderr.trim().split('\n')[0] || `ripgrep exited with ${code}`);
+  if (code !== 0 && code !== 1 && !(code === 2 && finished)) throw new RgFailed(stderr.trim().split('\n')[0] || (signal ? `ripgrep was killed by ${signal}` : `ripgrep exited with ${code}`));
   return { lines: sortLines(lines), matches, capped, unreadable: sortUnreadable(rgErrors(stderr, q.cwd)) };
 }
 
@@ -161,12 +161,29 @@ async function readText(path: string): Promise<string | undefined> {
     throw err;
   }
   try {
-    if ((await fh.stat()).size > MAX_FILE_BYTES) return undefined;
-    const buf = await fh.readFile();
-    return buf.subarray(0, BINARY_SNIFF).includes(0) ? undefined : buf.toString('utf8');
+    const buf = await readAtMost(fh, MAX_FILE_BYTES, (await fh.stat()).size);
+    return !buf || buf.subarray(0, BINARY_SNIFF).includes(0) ? undefined : buf.toString('utf8');
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * The file's bytes, or undefined when it has more than `max`: its size may be
+ * wrong (it grew since, or reports none, like the files in /proc).
+ */
+async function readAtMost(fh: FileHandle, max: number, size: number): Promise<Buffer | undefined> {
+  if (size > max) return undefined;
+  const chunk = Math.min(Math.max(size + 1, 4096), 256 * 1024);
+  const parts: Buffer[] = [];
+  let total = 0;
+  while (total <= max) {
+    const { bytesRead, buffer } = await fh.read(Buffer.allocUnsafe(chunk), 0, chunk, total);
+    if (!bytesRead) return Buffer.concat(parts, total);
+    parts.push(buffer.subarray(0, bytesRead));
+    total += bytesRead;
+  }
+  return undefined;
 }
 
 /** The glob option as a test on absolute paths (relative to the search root; no "/" means any depth). */

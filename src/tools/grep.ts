@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool, errorResult } from '../protocol/tool.ts';
 import { findRg, type GrepLine, type GrepResult, grepWithJs, grepWithRg, RgFailed, toRegExp } from './grep-backends.ts';
-import { requireRegular, searchRoot } from './paths.ts';
+import { notRegular, searchRoot } from './paths.ts';
 import { unreadableNote } from './walk.ts';
 
 const DEFAULT_LIMIT = 100;
@@ -42,13 +42,8 @@ export const grepTool = defineTool({
     const path = args.path ?? '.';
     const root = await searchRoot(ctx.cwd, path);
     if ('error' in root) return errorResult(root.error);
-    if (!root.stats.isDirectory()) {
-      try {
-        requireRegular(root.stats, path);
-      } catch (err) {
-        return errorResult((err as Error).message);
-      }
-    }
+    // A FIFO or device given by name would block ripgrep and the JS reader alike.
+    if (!root.stats.isDirectory() && !root.stats.isFile()) return errorResult(notRegular(root.stats, path));
     const query = {
       pattern: args.pattern,
       root: root.abs,
@@ -69,11 +64,13 @@ export const grepTool = defineTool({
     let fallback = '';
     try {
       const rg = findRg(ctx.env);
-      result = rg ? await grepWithRg(rg, query) : await grepWithJs(query);
+      result = rg ? await grepWithRg(rg, query).catch((err) => {
+        if (!(err instanceof RgFailed)) throw err;
+        fallback = `\n[ripgrep failed (${err.message}); searched with the built-in matcher instead]`;
+        return grepWithJs(query);
+      }) : await grepWithJs(query);
     } catch (err) {
-      if (!(err instanceof RgFailed)) return errorResult(`grep failed: ${(err as Error).message}`);
-      fallback = `\n[ripgrep failed (${err.message}); searched with the built-in matcher instead]`;
-      result = await grepWithJs(query);
+      return errorResult(`grep failed: ${(err as Error).message}`);
     }
     let text = 'No matches.';
     if (result.matches > 0) {

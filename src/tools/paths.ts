@@ -37,11 +37,14 @@ export function kindOf(s: Stats): string {
   return 'special file';
 }
 
+/** Why a FIFO, socket or device is refused. */
+export const notRegular = (s: Stats, path: string) => `${path} is a ${kindOf(s)}, not a regular file; the file tools only open regular files.`;
+
 /** Refuses anything but a regular file: reading a FIFO or a device can block forever. */
 export function requireRegular(s: Stats, path: string): void {
   if (s.isFile()) return;
   if (s.isDirectory()) throw new FolderError(`${path} is a folder, not a file.`);
-  throw new PathError(`${path} is a ${kindOf(s)}, not a regular file; the file tools only open regular files.`);
+  throw new PathError(notRegular(s, path));
 }
 
 /**
