@@ -66,7 +66,6 @@ export function sortLines(lines: GrepLine[]): GrepLine[] {
   return lines.sort((a, b) => comparePaths(a.file, b.file) || a.line - b.line);
 }
 
-
 /** ripgrep's --json output is outside input: only well-formed lines are used. */
 const RgText = z.union([z.object({ text: z.string() }), z.object({ bytes: z.string() })]);
 const RgLine = z.discriminatedUnion('type', [
@@ -135,13 +134,13 @@ export async function grepWithRg(rg: string, q: GrepQuery): Promise<GrepResult> 
   return { lines: sortLines(lines), matches, capped, unreadable: sortUnreadable(rgErrors(stderr, q.cwd)) };
 }
 
-/** ripgrep's "path: reason (os error 13)" lines. */
+/** ripgrep's "path: reason (os error 13)" lines (newer versions start them with "rg: "). */
 function rgErrors(stderr: string, cwd: string): Unreadable[] {
   return stderr
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => {
-      const m = /^(\/.*?): (.*?)(?: \(os error \d+\))?$/.exec(l);
+      const m = /^(?:rg: )?(\/.*?): (.*?)(?: \(os error \d+\))?$/.exec(l);
       return m ? { path: rel(cwd, m[1]), reason: m[2].toLowerCase() } : { path: l, reason: 'ripgrep' };
     });
 }

@@ -144,20 +144,19 @@ export async function whyNot(err: unknown, path: string, abs: string): Promise<s
 }
 
 /** The file or folder a search starts from, or why it cannot be searched. */
-export async function searchRoot(cwd: string, path: string): Promise<{ abs: string; stats: Stats } | { error: string }> {
+export async function searchRoot(cwd: string, path: string): Promise<{ abs: string; stats: Stats } | { error: string; missing: boolean }> {
   const abs = resolvePath(cwd, path);
   try {
     return { abs, stats: await stat(abs) };
   } catch (err) {
-    return { error: (err as NodeJS.ErrnoException).code === 'ENOENT' ? `No such file or folder: ${path}.` : explain(err, path) };
+    return { error: explain(err, path), missing: (err as NodeJS.ErrnoException).code === 'ENOENT' };
   }
 }
 
 /** The folder a search or listing starts from (absolute), or why it cannot be used. */
 export async function searchFolder(cwd: string, path: string): Promise<string | { error: string }> {
-  const abs = resolvePath(cwd, path);
   const root = await searchRoot(cwd, path);
-  if ('error' in root) return (await lstat(abs).catch(() => undefined)) ? root : { error: `No such folder: ${path}.` };
+  if ('error' in root) return root.missing ? { error: `No such folder: ${path}.` } : root;
   if (!root.stats.isDirectory()) return { error: `${path} is a ${kindOf(root.stats)}, not a folder${root.stats.isFile() ? '; use read' : ''}.` };
   return root.abs;
 }

@@ -329,7 +329,10 @@ describe('spilled output', () => {
     const r = await run(['-p', 'print a lot'], { cwd: w.cwd, env: envFor(server, w, { TMPDIR: tmp }) });
     await expectCleanEnd(r, w);
     expect(dirname(logPath!).startsWith(join(tmp, 'nanocode-output-'))).toBe(true);
-    expect(toolResults(w)[1]).toBe('700\n600\nkey=[REDACTED:OPENAI_API_KEY] token=[REDACTED]\n[exit code 0]');
+    // As the model saw it (the session store redacts on its own).
+    const seen = server.turnRequests()[2].body.messages.at(-1).content;
+    expect(seen).toBe('700\n600\nkey=[REDACTED:OPENAI_API_KEY] token=[REDACTED]\n[exit code 0]');
+    expect(toolResults(w)[1]).toBe(seen);
     // Node's own compile cache may live there too; nothing of nanocode's does.
     expect(readdirSync(tmp).filter((f) => f.startsWith('nanocode'))).toEqual([]);
   });
