@@ -4,10 +4,11 @@
 // sorted order. As in ripgrep, the rules of the folders above never hide the
 // folder the walk was asked to start from. Shared by glob, grep, ls and find.
 import { type Dirent, existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { getSystemErrorMessage } from 'node:util';
 import ignore, { type Ignore } from 'ignore';
+import { readRegular } from './paths.ts';
 
 interface Rules {
   /** Absolute directory the rules are relative to. */
@@ -24,7 +25,8 @@ export interface Entry {
 }
 
 async function rulesIn(dir: string, extra = ''): Promise<Rules | undefined> {
-  const texts = await Promise.all(['.gitignore', '.ignore'].map((f) => readFile(join(dir, f), 'utf8').catch(() => '')));
+  // readRegular: a .gitignore that is a FIFO must not hang the walk.
+  const texts = await Promise.all(['.gitignore', '.ignore'].map((f) => readRegular(join(dir, f), f).then(String, () => '')));
   const text = texts.join('\n');
   return text.trim() ? { base: dir, ig: ignore().add(text).add(extra) } : undefined;
 }

@@ -179,6 +179,15 @@ describe('the folder asked for', () => {
       expect(text(await grep('.'))).toBe('a.txt:1: needle');
     }
   });
+
+  it('is walked without blocking when its .gitignore is a FIFO', async () => {
+    const dir = tree({ 'a.txt': 'needle\n' });
+    execFileSync('mkfifo', [join(dir, '.gitignore')]);
+    const ctx = toolContext(dir, { env: jsEnv });
+    expect(text(await globTool.execute({ pattern: '*.txt' }, ctx))).toBe('a.txt');
+    expect(text(await lsTool.execute({}, ctx))).toBe('.gitignore\na.txt');
+    expect(text(await grepTool.execute({ pattern: 'needle' }, ctx))).toBe('a.txt:1: needle');
+  });
 });
 
 describe('grep with a broken ripgrep', () => {
