@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { applyPatchTool } from '../../src/tools/apply-patch.ts';
@@ -181,4 +181,12 @@ it('changes the file a symlink points to, keeping the link; refuses folders and 
     content: 'fifo is a FIFO (named pipe), not a regular file; the file tools only open regular files.',
     isError: true,
   });
+});
+
+it('applies git mode changes, with or without hunks', async () => {
+  const dir = project();
+  const patch = 'diff --git a/a.txt b/a.txt\nold mode 100644\nnew mode 100755\n';
+  expect(text(await applyPatchTool.execute({ patch }, toolContext(dir)))).toBe('Applied the patch: modified a.txt.');
+  expect(statSync(join(dir, 'a.txt')).mode & 0o777).toBe(0o755);
+  expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('one\ntwo\nthree\n');
 });
