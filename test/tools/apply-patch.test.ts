@@ -183,7 +183,7 @@ it('changes the file a symlink points to, keeping the link; refuses folders and 
   });
 });
 
-it('applies git mode changes, with or without hunks', async () => {
+it('applies a git mode change', async () => {
   const dir = project();
   const patch = 'diff --git a/a.txt b/a.txt\nold mode 100644\nnew mode 100755\n';
   expect(text(await applyPatchTool.execute({ patch }, toolContext(dir)))).toBe('Applied the patch: modified a.txt.');
