@@ -1,21 +1,23 @@
-import { readFile, rm } from 'node:fs/promises';
-import { applyPatch, parsePatch, type StructuredPatch } from 'diff';
+import { chmod, lstat, rm } from 'node:fs/promises';
+import { applyPatch, type StructuredPatch } from 'diff';
 import { z } from 'zod';
-import { defineTool, errorResult } from '../protocol/tool.ts';
+import { defineTool, errorResult, type ToolContext } from '../protocol/tool.ts';
 import { markSeen, staleMessage } from './file-state.ts';
-import { resolvePath } from './paths.ts';
+import { explain, linkNote, readRegular, resolvePath, writeTarget } from './paths.ts';
+import { type FilePatch, parseUnifiedDiff } from './patch-parse.ts';
 import { writeAtomic } from './write.ts';
 
-interface Change {
+/** One file as the patch leaves it, in memory until every file applies. */
+interface FileState {
   path: string;
   abs: string;
-  /** New content, or null to delete. */
-  after: string | null;
-  /** Content before, or null when the file is new. */
+  /** Where writes land: abs with its symlinks followed. */
+  target: string;
+  /** On disk before the patch; null when it did not exist. */
   before: string | null;
+  now: string | null;
+  mode?: number;
 }
-
-const strip = (name: string | undefined) => (!name || name === '/dev/null' ? undefined : name.replace(/^[ab]\//, ''));
 
 /** Why a hunk does not fit: the first line it expects that the file does not have. */
 function hunkMismatch(source: string, patch: StructuredPatch, index: number): string {
@@ -31,66 +33,132 @@ function hunkMismatch(source: string, patch: StructuredPatch, index: number): st
   return 'its context does not match the file';
 }
 
+/** The patched text, or why it does not apply. */
+function patched(source: string, f: FilePatch, path: string): string | { error: string } {
+  const attempt = (hunks: StructuredPatch['hunks']) => {
+    try {
+      return applyPatch(source, { ...f.patch, hunks });
+    } catch {
+      return false; // jsdiff can throw on hunks that make no sense for this file
+    }
+  };
+  const after = attempt(f.patch.hunks);
+  if (after !== false) return after;
+  // Find the first hunk that fails on its own.
+  const hunks = f.patch.hunks;
+  for (let i = 0; i < hunks.length; i++) {
+    if (attempt(hunks.slice(0, i + 1)) === false) {
+      const h = hunks[i];
+      return { error: `${path}: hunk ${i + 1} of ${hunks.length} (@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@, patch line ${f.hunkLines[i]}) does not apply: ${hunkMismatch(source, f.patch, i)}. Nothing was changed.` };
+    }
+  }
+  return { error: `${path}: the patch does not apply. Nothing was changed.` };
+}
+
+/** Every file the patch touches, read once, changed in memory. */
+class Plan {
+  readonly files = new Map<string, FileState>();
+  private readonly ctx: ToolContext;
+
+  constructor(ctx: ToolContext) {
+    this.ctx = ctx;
+  }
+
+  /** The file's state, read from disk the first time; a message when it cannot be read. */
+  async file(path: string): Promise<FileState | string> {
+    const abs = resolvePath(this.ctx.cwd, path);
+    const known = this.files.get(abs);
+    if (known) return known;
+    let before: string | null = null;
+    let target: string;
+    try {
+      target = await writeTarget(abs);
+      if (await lstat(target).then(() => true, () => false)) {
+        const stale = await staleMessage(this.ctx.state, abs, path);
+        if (stale) return stale;
+        const raw = await readRegular(target, path);
+        if (raw.subarray(0, 8192).includes(0)) return `${path} is a binary file; apply_patch works on text.`;
+        before = raw.toString('utf8');
+      }
+    } catch (err) {
+      return explain(err, path);
+    }
+    const state: FileState = { path, abs, target, before, now: before };
+    this.files.set(abs, state);
+    return state;
+  }
+
+  /** Applies one file's section in memory; a message when it does not apply. */
+  async apply(f: FilePatch): Promise<string | undefined> {
+    const from = f.oldPath === undefined ? undefined : await this.file(f.oldPath);
+    const to = f.newPath === undefined ? undefined : f.newPath === f.oldPath ? from : await this.file(f.newPath);
+    if (typeof from === 'string') return from;
+    if (typeof to === 'string') return to;
+    const at = `(patch line ${f.line})`;
+    if (from && from.now === null) return `${from.path}: file not found; the patch changes, moves or deletes it ${at}. Nothing was changed.`;
+    if (to && to !== from && to.now !== null) return `${to.path}: the patch creates it, but it already exists ${at}. Nothing was changed.`;
+    const after = patched(from?.now ?? '', f, (to ?? from)!.path);
+    if (typeof after !== 'string') return after.error;
+    if (from && !f.copy) from.now = null; // deleted or moved away
+    if (to) {
+      to.now = after;
+      if (f.mode !== undefined) to.mode = f.mode;
+    }
+    return undefined;
+  }
+
+  /** Writes every change; undoes all of them if one fails. */
+  async commit(): Promise<string | undefined> {
+    const changed = [...this.files.values()].filter((s) => s.now !== s.before || s.mode !== undefined);
+    // New content first and deletions last, so a failed move never loses the file.
+    changed.sort((a, b) => Number(a.now === null) - Number(b.now === null));
+    const done: FileState[] = [];
+    try {
+      for (const s of changed) {
+        done.push(s);
+        if (s.now === null) await rm(s.abs);
+        else {
+          await writeAtomic(s.target, s.now);
+          if (s.mode !== undefined) await chmod(s.target, s.mode);
+        }
+      }
+    } catch (err) {
+      for (const s of done.reverse()) {
+        if (s.before === null) await rm(s.target, { force: true }).catch(() => {});
+        else await writeAtomic(s.target, s.before).catch(() => {});
+      }
+      return `Writing failed, every file was restored: ${(err as Error).message}`;
+    }
+    for (const s of changed) if (s.now !== null) await markSeen(this.ctx.state, s.abs);
+    return undefined;
+  }
+}
+
+function describe(f: FilePatch): string {
+  if (f.oldPath === undefined) return `created ${f.newPath}`;
+  if (f.newPath === undefined) return `deleted ${f.oldPath}`;
+  if (f.oldPath !== f.newPath) return `${f.copy ? 'copied' : 'moved'} ${f.oldPath} to ${f.newPath}`;
+  return `modified ${f.newPath}`;
+}
+
 export const applyPatchTool = defineTool({
   name: 'apply_patch',
   description:
-    'Apply a unified diff (as from git diff or diff -u) to one or more files, including new files (--- /dev/null) and deleted files (+++ /dev/null). All files change together or none do.',
+    'Apply a unified diff (as from git diff or diff -u) to one or more files, including new files (--- /dev/null), deleted files (+++ /dev/null) and moves (--- a/old +++ b/new, or git\'s rename from/rename to). All files change together or none do.',
   parameters: z.object({ patch: z.string().describe('The unified diff') }),
   readOnly: false,
   async execute({ patch }, ctx) {
-    let patches: StructuredPatch[];
-    try {
-      patches = parsePatch(patch);
-    } catch (err) {
-      return errorResult(`Cannot parse the patch: ${(err as Error).message}`);
+    const files = parseUnifiedDiff(patch);
+    if (typeof files === 'string') return errorResult(`Cannot parse the patch: ${files} Nothing was changed.`);
+    if (!files.length) return errorResult('The patch contains no file changes.');
+    const plan = new Plan(ctx);
+    for (const f of files) {
+      const problem = await plan.apply(f);
+      if (problem) return errorResult(problem);
     }
-    patches = patches.filter((p) => p.hunks.length || strip(p.oldFileName) || strip(p.newFileName));
-    if (!patches.length) return errorResult('The patch contains no file changes.');
-
-    const changes: Change[] = [];
-    for (const p of patches) {
-      const oldPath = strip(p.oldFileName);
-      const newPath = strip(p.newFileName);
-      const path = (newPath ?? oldPath)!;
-      const abs = resolvePath(ctx.cwd, path);
-      if (oldPath) {
-        const stale = await staleMessage(ctx.state, abs, path);
-        if (stale) return errorResult(stale);
-      }
-      const before = oldPath ? await readFile(resolvePath(ctx.cwd, oldPath), 'utf8').catch(() => null) : null;
-      if (oldPath && before === null) return errorResult(`${oldPath}: file not found (the patch modifies or deletes it).`);
-      if (!oldPath && (await readFile(abs, 'utf8').catch(() => null)) !== null) return errorResult(`${path}: the patch creates it, but it already exists.`);
-      const after = applyPatch(before ?? '', p);
-      if (after === false) {
-        // Find the first hunk that fails on its own.
-        for (let i = 0; i < p.hunks.length; i++) {
-          if (applyPatch(before ?? '', { ...p, hunks: p.hunks.slice(0, i + 1) }) === false) {
-            const h = p.hunks[i];
-            return errorResult(`${path}: hunk ${i + 1} of ${p.hunks.length} (@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@) does not apply: ${hunkMismatch(before ?? '', p, i)}. Nothing was changed.`);
-          }
-        }
-        return errorResult(`${path}: the patch does not apply. Nothing was changed.`);
-      }
-      changes.push({ path, abs, before, after: newPath ? after : null });
-    }
-
-    // Everything applies in memory; now write, undoing on failure.
-    const done: Change[] = [];
-    try {
-      for (const c of changes) {
-        if (c.after === null) await rm(c.abs);
-        else await writeAtomic(c.abs, c.after);
-        done.push(c);
-      }
-    } catch (err) {
-      for (const c of done.reverse()) {
-        if (c.before === null) await rm(c.abs, { force: true });
-        else await writeAtomic(c.abs, c.before);
-      }
-      return errorResult(`Writing failed, every file was restored: ${(err as Error).message}`);
-    }
-    for (const c of changes) if (c.after !== null) await markSeen(ctx.state, c.abs);
-    const summary = changes.map((c) => `${c.before === null ? 'created' : c.after === null ? 'deleted' : 'modified'} ${c.path}`);
-    return { content: `Applied the patch: ${summary.join(', ')}.`, details: patch };
+    const failed = await plan.commit();
+    if (failed) return errorResult(failed);
+    const links = [...plan.files.values()].map((s) => (s.now === null ? '' : linkNote(ctx.cwd, s.path, s.abs, s.target))).join('');
+    return { content: `Applied the patch: ${files.map(describe).join(', ')}.${links}`, details: patch };
   },
 });

@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { defineTool, errorResult, type ToolResult } from '../protocol/tool.ts';
 import { countOf, spanDiff } from './diff.ts';
 import { closestLines, fuzzyFind, nonOverlapping, occurrences, type Region } from './edit-match.ts';
 import { markSeen, staleMessage, withFileLock } from './file-state.ts';
-import { resolvePath } from './paths.ts';
+import { EMPTY_PATH, linkNote, readRegular, resolvePath, whyNot, writeTarget } from './paths.ts';
 import { writeAtomic } from './write.ts';
 
 const Replacement = z.object({
@@ -27,23 +26,35 @@ export const editTool = defineTool({
   async execute(args, ctx) {
     const edits = args.edits ?? (args.oldText !== undefined && args.newText !== undefined ? [{ oldText: args.oldText, newText: args.newText }] : undefined);
     if (!edits) return errorResult('Give edits: [{oldText, newText}, ...] or both oldText and newText.');
+    if (!args.path.trim()) return errorResult(EMPTY_PATH);
     const abs = resolvePath(ctx.cwd, args.path);
-    return withFileLock(abs, async () => {
+    let target: string;
+    try {
+      target = await writeTarget(abs);
+    } catch (err) {
+      return errorResult(await whyNot(err, args.path, abs));
+    }
+    return withFileLock(target, async () => {
       const stale = await staleMessage(ctx.state, abs, args.path);
       if (stale) return errorResult(stale);
       let raw: Buffer;
       try {
-        raw = await readFile(abs);
+        raw = await readRegular(target, args.path);
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        return errorResult(code === 'ENOENT' ? `File not found: ${args.path}. Use write to create a file.` : `Cannot read ${args.path}: ${(err as Error).message}`);
+        const why = await whyNot(err, args.path, abs);
+        return errorResult(why.startsWith('File not found') ? `${why} Use write to create a file.` : why);
       }
       if (raw.subarray(0, 8192).includes(0)) return errorResult(`${args.path} is a binary file; edit works on text.`);
       const result = applyEdits(raw.toString('utf8'), edits, !!args.replaceAll, args.path);
       if (typeof result === 'string') return errorResult(result);
-      await writeAtomic(abs, result.text);
+      try {
+        await writeAtomic(target, result.text);
+      } catch (err) {
+        return errorResult(`${await whyNot(err, args.path, abs)} The file was not changed.`);
+      }
       await markSeen(ctx.state, abs);
-      return result.report;
+      const note = linkNote(ctx.cwd, args.path, abs, target);
+      return note && typeof result.report.content === 'string' ? { ...result.report, content: result.report.content + note } : result.report;
     });
   },
 });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineTool, errorResult } from '../protocol/tool.ts';
-import { findRg, type GrepLine, grepWithJs, grepWithRg, toRegExp } from './grep-backends.ts';
-import { resolvePath } from './paths.ts';
+import { findRg, type GrepLine, type GrepResult, grepWithJs, grepWithRg, RgFailed, toRegExp } from './grep-backends.ts';
+import { notRegular, searchRoot } from './paths.ts';
+import { unreadableNote } from './walk.ts';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LINE = 500;
@@ -38,9 +39,14 @@ export const grepTool = defineTool({
   readOnly: true,
   async execute(args, ctx) {
     const limit = args.limit ?? DEFAULT_LIMIT;
+    const path = args.path ?? '.';
+    const root = await searchRoot(ctx.cwd, path);
+    if ('error' in root) return errorResult(root.error);
+    // A FIFO or device given by name would block ripgrep and the JS reader alike.
+    if (!root.stats.isDirectory() && !root.stats.isFile()) return errorResult(notRegular(root.stats, path));
     const query = {
       pattern: args.pattern,
-      root: resolvePath(ctx.cwd, args.path ?? '.'),
+      root: root.abs,
       cwd: ctx.cwd,
       glob: args.glob,
       ignoreCase: !!args.ignoreCase,
@@ -54,19 +60,26 @@ export const grepTool = defineTool({
     } catch (err) {
       return errorResult(`Invalid regular expression: ${(err as Error).message}. Use literal: true to search plain text.`);
     }
-    let result;
+    let result: GrepResult;
+    let fallback = '';
     try {
       const rg = findRg(ctx.env);
-      result = rg ? await grepWithRg(rg, query) : await grepWithJs(query);
+      result = rg ? await grepWithRg(rg, query).catch((err) => {
+        if (!(err instanceof RgFailed)) throw err;
+        fallback = `\n[ripgrep failed (${err.message}); searched with the built-in matcher instead]`;
+        return grepWithJs(query);
+      }) : await grepWithJs(query);
     } catch (err) {
       return errorResult(`grep failed: ${(err as Error).message}`);
     }
-    if (result.matches === 0) return { content: 'No matches.' };
-    let text = formatLines(result.lines, limit, query.context);
-    if (result.matches > limit) {
-      const total = result.capped ? `${result.matches}+` : String(result.matches);
-      text += `\n[showing ${limit} of ${total} matches; narrow the pattern, path or glob, or raise limit]`;
+    let text = 'No matches.';
+    if (result.matches > 0) {
+      text = formatLines(result.lines, limit, query.context);
+      if (result.matches > limit) {
+        const total = result.capped ? `${result.matches}+` : String(result.matches);
+        text += `\n[showing ${limit} of ${total} matches; narrow the pattern, path or glob, or raise limit]`;
+      }
     }
-    return { content: text };
+    return { content: text + unreadableNote(result.unreadable) + fallback };
   },
 });

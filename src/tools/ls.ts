@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool, errorResult } from '../protocol/tool.ts';
-import { resolvePath } from './paths.ts';
+import { explain, searchFolder } from './paths.ts';
 import { listDir } from './walk.ts';
 
 const DEFAULT_LIMIT = 500;
@@ -14,12 +14,13 @@ export const lsTool = defineTool({
   }),
   readOnly: true,
   async execute({ path = '.', limit = DEFAULT_LIMIT }, ctx) {
+    const root = await searchFolder(ctx.cwd, path);
+    if (typeof root !== 'string') return errorResult(root.error);
     let entries;
     try {
-      entries = await listDir(resolvePath(ctx.cwd, path));
+      entries = await listDir(root);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      return errorResult(code === 'ENOENT' ? `No such folder: ${path}` : code === 'ENOTDIR' ? `${path} is a file, not a folder; use read.` : `Cannot list ${path}: ${(err as Error).message}`);
+      return errorResult(explain(err, path));
     }
     if (entries.length === 0) return { content: `${path} is empty.` };
     const shown = entries.slice(0, limit).map((e) => (e.dir ? `${e.name}/` : e.name));

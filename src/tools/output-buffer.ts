@@ -1,8 +1,6 @@
 // Keeps a command's output bounded in memory: the head and a rolling tail.
-// Past the limit, the whole output also goes to a log file for the user.
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Past the limit, the output also goes to a spill file for the user.
+import { processSpills, type SpillFile, type Spills } from './spills.ts';
 
 export const MAX_OUTPUT_BYTES = 8000;
 
@@ -13,22 +11,32 @@ export class OutputBuffer {
   private tail: Buffer[] = [];
   private tailBytes = 0;
   private total = 0;
-  private log?: WriteStream;
-  logPath?: string;
+  private log?: SpillFile;
+  /** Why the full output could not be kept, if it could not. */
+  private spillError?: string;
 
   private readonly limit: number;
+  private readonly spills: () => Spills;
 
-  constructor(limit = MAX_OUTPUT_BYTES) {
+  constructor(limit = MAX_OUTPUT_BYTES, spills: () => Spills = processSpills) {
     this.limit = limit;
+    this.spills = spills;
+  }
+
+  get logPath(): string | undefined {
+    return this.log?.path;
   }
 
   /** False when the log file is behind: pause the producer until drained(). */
   push(chunk: Buffer): boolean {
     this.total += chunk.length;
-    if (this.total > this.limit && !this.log) {
-      this.logPath = join(tmpdir(), `nanocode-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.log`);
-      this.log = createWriteStream(this.logPath);
-      for (const b of [...this.head, ...this.tail]) this.log.write(b);
+    if (this.total > this.limit && !this.log && !this.spillError) {
+      try {
+        this.log = this.spills().create();
+        for (const b of [...this.head, ...this.tail]) this.log.write(b);
+      } catch (err) {
+        this.spillError = (err as Error).message;
+      }
     }
     const keepGoing = this.log ? this.log.write(chunk) : true;
     const half = this.limit / 2;
@@ -47,11 +55,11 @@ export class OutputBuffer {
   }
 
   drained(): Promise<void> {
-    return new Promise((resolve) => (this.log ? this.log.once('drain', resolve) : resolve()));
+    return this.log ? this.log.drained() : Promise.resolve();
   }
 
   async close(): Promise<void> {
-    if (this.log) await new Promise<void>((resolve) => this.log!.end(resolve));
+    await this.log?.end();
   }
 
   /** The bounded text for the model. */
@@ -63,6 +71,16 @@ export class OutputBuffer {
     const omitted = this.total - this.headBytes - kept.length;
     // Drop the partial characters at the cut edges.
     const tail = kept.toString('utf8').replace(/^\uFFFD+/, '');
-    return `${head.replace(/\uFFFD+$/, '')}\n[... ${omitted} bytes omitted; full output in ${this.logPath}]\n${tail}`;
+    return `${head.replace(/\uFFFD+$/, '')}\n[... ${omitted} bytes omitted; ${this.where()}]\n${tail}`;
+  }
+
+  private where(): string {
+    const log = this.log;
+    const failed = this.spillError ?? log?.failed;
+    if (failed || !log) return `the full output could not be saved: ${failed}`;
+    if (log.truncated) return `the first ${log.bytes} bytes of the output are in ${log.path} (saved output is limited to ${size(this.spills().limit)})`;
+    return `full output in ${log.path}`;
   }
 }
+
+const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${bytes} bytes`);

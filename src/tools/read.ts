@@ -1,11 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { open, readdir, readFile, stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import type { FileHandle } from 'node:fs/promises';
 import { z } from 'zod';
 import { defineTool, errorResult, type ToolResult } from '../protocol/tool.ts';
 import { markSeen } from './file-state.ts';
-import { resolvePath } from './paths.ts';
-import { closest } from './similar.ts';
+import { EMPTY_PATH, FolderError, openRegular, resolvePath, whyNot } from './paths.ts';
 
 export const MAX_LINES = 2000;
 /** "   12| text": numbers right-aligned in five columns (wider numbers push on). */
@@ -35,43 +32,48 @@ export const readTool = defineTool({
   }),
   readOnly: true,
   async execute({ path, offset = 1, limit = MAX_LINES }, ctx) {
+    if (!path.trim()) return errorResult(EMPTY_PATH);
     const abs = resolvePath(ctx.cwd, path);
-    const info = await stat(abs).catch(() => undefined);
-    if (!info) return errorResult(await notFound(path, abs));
-    if (info.isDirectory()) return errorResult(`${path} is a directory; use ls to list it.`);
-
-    const head = await sniff(abs);
-    const image = IMAGE_TYPES.find(([, test]) => test(head));
-    if (image) {
-      const data = (await readFile(abs)).toString('base64');
-      return { content: [{ type: 'text', text: `Image ${path} (${image[0]}, ${info.size} bytes)` }, { type: 'image', data, mediaType: image[0] }] };
+    let fh: FileHandle;
+    try {
+      fh = await openRegular(abs, path);
+    } catch (err) {
+      return errorResult(err instanceof FolderError ? `${path} is a folder, not a file; use ls to list it.` : await whyNot(err, path, abs));
     }
-    if (head.includes(0)) {
-      const kind = OTHER_TYPES.find(([, test]) => test(head))?.[0] ?? 'binary data';
-      return errorResult(`${path} is a binary file (${kind}, ${info.size} bytes); read refuses binary files.`);
+    try {
+      const size = (await fh.stat()).size;
+      const head = await sniff(fh);
+      const image = IMAGE_TYPES.find(([, test]) => test(head));
+      if (image) {
+        const data = (await fh.readFile()).toString('base64');
+        return { content: [{ type: 'text', text: `Image ${path} (${image[0]}, ${size} bytes)` }, { type: 'image', data, mediaType: image[0] }] };
+      }
+      if (head.includes(0)) {
+        const kind = OTHER_TYPES.find(([, test]) => test(head))?.[0] ?? 'binary data';
+        return errorResult(`${path} is a binary file (${kind}, ${size} bytes); read refuses binary files.`);
+      }
+      const result = await readWindow(fh, offset, Math.min(limit, MAX_LINES), ctx.signal);
+      await markSeen(ctx.state, abs);
+      return result;
+    } catch (err) {
+      return errorResult(`Cannot read ${path}: ${(err as Error).message}`);
+    } finally {
+      await fh.close();
     }
-    const result = await readWindow(abs, offset, Math.min(limit, MAX_LINES), ctx.signal);
-    await markSeen(ctx.state, abs);
-    return result;
   },
 });
 
-async function sniff(path: string): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(8192);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
+async function sniff(fh: FileHandle): Promise<Buffer> {
+  const buf = Buffer.alloc(8192);
+  const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+  return buf.subarray(0, bytesRead);
 }
 
 /**
  * Streams the file once: collects lines [offset, offset+limit) within the byte
  * budget and counts the rest, so memory does not depend on the file's size.
  */
-async function readWindow(path: string, offset: number, limit: number, signal: AbortSignal): Promise<ToolResult> {
+async function readWindow(fh: FileHandle, offset: number, limit: number, signal: AbortSignal): Promise<ToolResult> {
   let lineNo = 1; // number of the line currently being read
   let current: Buffer[] = []; // pieces of the current line, only while inside the window
   let currentBytes = 0; // capped: a window line longer than the budget is cut anyway
@@ -101,7 +103,7 @@ async function readWindow(path: string, offset: number, limit: number, signal: A
     if (out.length >= limit) full = true;
   };
 
-  for await (const chunk of createReadStream(path, { highWaterMark: 256 << 10, signal }) as AsyncIterable<Buffer>) {
+  for await (const chunk of fh.createReadStream({ start: 0, highWaterMark: 256 << 10, signal, autoClose: false }) as AsyncIterable<Buffer>) {
     let start = 0;
     while (start < chunk.length) {
       const nl = chunk.indexOf(10, start);
@@ -127,12 +129,4 @@ async function readWindow(path: string, offset: number, limit: number, signal: A
   let text = out.join('\n');
   if (lastShown < total) text += `\n[lines ${offset}-${lastShown} of ${total}; use offset=${lastShown + 1} to continue]`;
   return { content: text };
-}
-
-async function notFound(path: string, abs: string): Promise<string> {
-  const names = await readdir(dirname(abs)).catch(() => [] as string[]);
-  const near = closest(basename(abs), names, 3);
-  return near.length
-    ? `File not found: ${path}. Did you mean: ${near.map((n) => (dirname(path) === '.' ? n : `${dirname(path)}/${n}`)).join(', ')}?`
-    : `File not found: ${path}.`;
 }

@@ -1,4 +1,5 @@
-import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { editTool } from '../../src/tools/edit.ts';
@@ -44,6 +45,34 @@ describe('edit', () => {
     const all = await editTool.execute({ path: 'f.txt', oldText: ' = 1', newText: ' = 2', replaceAll: true }, f.ctx);
     expect(text(all)).toBe('Edited f.txt: 3 replacements, +3 -3 lines.');
     expect(f.read()).toBe('x = 2\ny = 2\nz = 2\n');
+  });
+
+  it('refuses an oldText that matches exactly twice, changing nothing', async () => {
+    const f = file('let a = 1;\nlet b = 1;\n');
+    const r = await editTool.execute({ path: 'f.txt', oldText: ' = 1;', newText: ' = 2;' }, f.ctx);
+    expect(r).toEqual({ content: 'oldText matches 2 places in f.txt; include more surrounding lines so it matches exactly one, or set replaceAll.', isError: true });
+    expect(f.read()).toBe('let a = 1;\nlet b = 1;\n');
+  });
+
+  it('edits the file a symlink points to, keeping the link, and says so', async () => {
+    const f = file('one\ntwo\n', 'real.txt');
+    symlinkSync('real.txt', join(f.dir, 'link.txt'));
+    const r = await editTool.execute({ path: 'link.txt', oldText: 'two', newText: 'TWO' }, f.ctx);
+    expect(text(r)).toBe('Edited link.txt: 1 replacement, +1 -1 lines. link.txt is a symlink: its target real.txt was changed and the link kept.');
+    expect(lstatSync(join(f.dir, 'link.txt')).isSymbolicLink()).toBe(true);
+    expect(f.read()).toBe('one\nTWO\n');
+  });
+
+  it('refuses an empty path, a folder, a FIFO and a symlink loop without blocking', async () => {
+    const f = file('x');
+    mkdirSync(join(f.dir, 'sub'));
+    execFileSync('mkfifo', [join(f.dir, 'fifo')]);
+    symlinkSync('loop', join(f.dir, 'loop'));
+    const edit = (path: string) => editTool.execute({ path, oldText: 'a', newText: 'b' }, f.ctx);
+    expect(await edit('')).toEqual({ content: 'The path is empty; give the path of a file.', isError: true });
+    expect(await edit('sub')).toEqual({ content: 'sub is a folder, not a file.', isError: true });
+    expect(await edit('fifo')).toEqual({ content: 'fifo is a FIFO (named pipe), not a regular file; the file tools only open regular files.', isError: true });
+    expect(await edit('loop')).toEqual({ content: 'loop is a symlink loop: following its links never reaches a file.', isError: true });
   });
 
   it('applies several edits at once, located in the original', async () => {

@@ -1,5 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readTool } from '../../src/tools/read.ts';
@@ -72,10 +74,39 @@ describe('read', () => {
     writeFileSync(join(dir, 'blob.bin'), Buffer.from([1, 2, 0, 3]));
     const pdf = await readTool.execute({ path: 'doc.pdf' }, toolContext(dir));
     const size = (await import('node:fs')).statSync(join(dir, 'doc.pdf')).size;
-    // The recorded PDF may be all text; only binary ones are refused.
-    if (pdf.isError) expect(text(pdf)).toBe(`doc.pdf is a binary file (PDF document, ${size} bytes); read refuses binary files.`);
+    expect(pdf).toEqual({ content: `doc.pdf is a binary file (PDF document, ${size} bytes); read refuses binary files.`, isError: true });
     const blob = await readTool.execute({ path: 'blob.bin' }, toolContext(dir));
     expect(blob).toEqual({ content: 'blob.bin is a binary file (binary data, 4 bytes); read refuses binary files.', isError: true });
+  });
+
+  it('refuses a FIFO, a socket and a device by type, at once, without opening them', async () => {
+    const dir = tempDir();
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    const server = createServer().listen(join(dir, 'sock'));
+    await once(server, 'listening');
+    symlinkSync('/dev/zero', join(dir, 'zero'));
+    try {
+      for (const [name, kind] of [['fifo', 'FIFO (named pipe)'], ['sock', 'socket'], ['zero', 'character device']]) {
+        const r = await readTool.execute({ path: name }, toolContext(dir));
+        expect(r).toEqual({ content: `${name} is a ${kind}, not a regular file; the file tools only open regular files.`, isError: true });
+      }
+    } finally {
+      server.close();
+    }
+  });
+
+  it('says what is wrong with an empty path, a folder, a symlink loop and a dangling link', async () => {
+    const dir = dirWith({ 'sub/a.txt': 'a\n' });
+    symlinkSync('loop', join(dir, 'loop'));
+    symlinkSync('nowhere.txt', join(dir, 'dangling'));
+    symlinkSync('sub/a.txt', join(dir, 'link.txt'));
+    const read = async (path: string) => readTool.execute({ path }, toolContext(dir));
+    expect(await read('')).toEqual({ content: 'The path is empty; give the path of a file.', isError: true });
+    expect(await read('sub')).toEqual({ content: 'sub is a folder, not a file; use ls to list it.', isError: true });
+    expect(await read('loop')).toEqual({ content: 'loop is a symlink loop: following its links never reaches a file.', isError: true });
+    expect(await read('loop/x')).toEqual({ content: 'loop/x is a symlink loop: following its links never reaches a file.', isError: true });
+    expect(await read('dangling')).toEqual({ content: 'dangling is a symlink to nowhere.txt, which does not exist.', isError: true });
+    expect(text(await read('link.txt'))).toBe('    1| a');
   });
 
   it('returns images as image content', async () => {
