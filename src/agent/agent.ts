@@ -4,6 +4,7 @@ import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { ConfigError, chooseModel, missingKeyMessage, type ModelChoice, requestedModel } from '../config/providers.ts';
 import { loadSettings, nanocodeHome } from '../config/settings.ts';
 import { costOf, modelInfo, type ModelInfo } from '../model/catalog.ts';
+import { withServerModel } from '../model/list-models.ts';
 import { probeLocalServers } from '../model/probe.ts';
 import { createModel } from '../model/resolve.ts';
 import type { AgentEvent } from '../protocol/events.ts';
@@ -82,13 +83,21 @@ export class Agent {
     this.gitPending = p.useGit ? gitContext(p.cwd) : undefined;
   }
 
-  /** Throws ConfigError when no provider is configured and no local server answers. */
+  /**
+   * Throws ConfigError when no provider is configured and no local server
+   * answers, or a named provider has no key.
+   */
   static async create(opts: AgentOptions = {}): Promise<Agent> {
     const env = opts.env ?? process.env;
     const cwd = opts.cwd ?? process.cwd();
     const settings = loadSettings(opts.home ?? nanocodeHome(env), cwd);
+    const named = requestedModel(opts.model, env);
+    const configured = chooseModel(opts.model, env);
+    // A custom OpenAI-compatible endpoint and no model named: use one it serves.
     const choice =
-      chooseModel(opts.model, env) ?? (await probeLocalServers(requestedModel(opts.model, env))) ?? fail(missingKeyMessage());
+      configured?.provider === 'openai-compatible' && !named
+        ? await withServerModel(configured)
+        : (configured ?? (await probeLocalServers(named)) ?? fail(missingKeyMessage()));
     const tools = opts.tools?.length && typeof opts.tools[0] !== 'string' ? (opts.tools as Tool[]) : selectTools(opts.tools as string[] | undefined);
     const system = buildSystemPrompt({ cwd, tools, override: opts.systemPrompt, append: opts.appendSystemPrompt });
     const model = await createModel(choice);
