@@ -80,6 +80,20 @@ export function isContextOverflow(err: unknown): boolean {
   return typeof e?.message === 'string' && TOO_LONG.test(e.message);
 }
 
+/** Counts the retries of one request; a kind of failure with a limit of its own is counted apart. */
+export class RetryBudget {
+  private readonly spent = new Map<string, number>();
+
+  /** Whether this failure gets another attempt, and the most retries it allows from here. */
+  allows(attempt: number, failure: Failure): { retry: boolean; maxAttempts: number } {
+    const kind = failure.limit?.kind;
+    const limit = failure.limit?.retries ?? MAX_RETRIES;
+    const used = kind === undefined ? attempt : (this.spent.get(kind) ?? 0) + 1;
+    if (kind !== undefined) this.spent.set(kind, used);
+    return { retry: failure.retryable && used <= limit && attempt <= MAX_RETRIES, maxAttempts: Math.min(MAX_RETRIES, attempt - used + limit) };
+  }
+}
+
 /** Exponential backoff with jitter, unless the server said how long to wait. */
 export function backoffMs(attempt: number, failure: Failure, baseMs = retryBase()): number {
   if (failure.retryAfterMs !== undefined) return Math.min(failure.retryAfterMs, 120_000);

@@ -7,7 +7,7 @@ import { emptyUsage } from '../protocol/messages.ts';
 import type { Tool } from '../protocol/tool.ts';
 import { toFunctionTools, toPrompt } from './convert.ts';
 import { redactorFor } from './redact.ts';
-import { backoffMs, classify, type Failure, MAX_RETRIES, StreamError } from './retry.ts';
+import { backoffMs, classify, type Failure, RetryBudget, StreamError } from './retry.ts';
 import { requestLimits, Watchdog } from './watchdog.ts';
 
 export interface StepRequest {
@@ -46,8 +46,7 @@ export async function* streamStep(req: StepRequest): AsyncGenerator<AgentEvent, 
   const tools = req.tools.length ? toFunctionTools(req.tools, cache) : undefined;
   const redact = redactorFor(req.model);
   const limits = requestLimits();
-  /** Retries so far of each kind of failure that has a lower limit of its own. */
-  const spent = new Map<string, number>();
+  const budget = new RetryBudget();
   for (let attempt = 1; ; attempt++) {
     const step = new StepBuilder();
     const watchdog = new Watchdog(req.signal, limits);
@@ -55,7 +54,7 @@ export async function* streamStep(req: StepRequest): AsyncGenerator<AgentEvent, 
     try {
       const { stream } = await req.model.doStream({ prompt, tools, abortSignal: watchdog.signal, maxOutputTokens: req.maxOutputTokens });
       for await (const part of stream as AsyncIterable<LanguageModelV4StreamPart>) {
-        if (isContent(part)) watchdog.alive();
+        if (!METADATA.has(part.type)) watchdog.alive();
         const event = step.add(part);
         if (event) yield event;
       }
@@ -64,41 +63,27 @@ export async function* streamStep(req: StepRequest): AsyncGenerator<AgentEvent, 
       failure = { retryable: true, message: EMPTY_REPLY, limit: { kind: 'empty', retries: EMPTY_RETRIES } };
     } catch (err) {
       if (req.signal.aborted) throw err;
-      failure = watchdog.stall ? classify(watchdog.stall) : classify(err);
+      failure = classify(watchdog.stall ?? err);
     } finally {
       watchdog.dispose();
     }
     const message = redact(failure.message);
-    const { kind, retries: limit } = failure.limit ?? { kind: '', retries: MAX_RETRIES };
-    const retries = kind ? (spent.get(kind) ?? 0) + 1 : attempt;
-    spent.set(kind, retries);
-    if (!failure.retryable || retries > limit || attempt > MAX_RETRIES) {
+    const { retry, maxAttempts } = budget.allows(attempt, failure);
+    if (!retry) {
       const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
       throw new ProviderError(message + tries, failure.status);
     }
     const delayMs = backoffMs(attempt, failure);
-    // The most attempts this step can take from here if this failure repeats.
-    const maxAttempts = Math.min(MAX_RETRIES, attempt - retries + limit);
     yield { type: 'retry', attempt, maxAttempts, delayMs, message };
     await sleep(delayMs, req.signal);
   }
 }
 
-/** Parts that carry the model's output; metadata and keep-alive pings do not count as activity. */
-function isContent(part: LanguageModelV4StreamPart): boolean {
-  switch (part.type) {
-    case 'stream-start':
-    case 'response-metadata':
-    case 'raw':
-      return false;
-    case 'text-delta':
-    case 'reasoning-delta':
-    case 'tool-input-delta':
-      return part.delta !== '';
-    default:
-      return (part.type as string) !== 'ping';
-  }
-}
+/**
+ * Parts that say nothing about the model's progress. Keep-alive comments and
+ * `ping` events never get this far: the SDKs drop them, so silence is silence.
+ */
+const METADATA = new Set<string>(['stream-start', 'response-metadata', 'raw']);
 
 /** No text and no tool calls, and not cut off by the token limit (the loop asks to continue then). */
 function isEmpty(r: StepResult): boolean {

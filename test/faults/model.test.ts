@@ -82,6 +82,16 @@ describe.each([
       expect(texts(ws)).toEqual(['user: question', `assistant: ${ANSWER}`]);
     });
 
+    it('a slow but steady stream is not a stall', async () => {
+      server = await startScriptedServer([{ text: LONG.repeat(2), chunkDelayMs: 100 }]);
+      const ws = workspace();
+      const result = await nanocode(ws, ['question'], { ...envFor(server), ...FAST });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(`${LONG.repeat(2)}\n`);
+      expect(result.stderr).toBe('');
+      expect(server.turnRequests()).toHaveLength(1);
+    });
+
     it('a response slower overall than NANOCODE_REQUEST_TIMEOUT_MS, though never idle', async () => {
       server = await startScriptedServer([{ text: LONG.repeat(4), chunkDelayMs: 50 }, { text: ANSWER }]);
       const ws = workspace();
