@@ -4,8 +4,7 @@ import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { ConfigError, chooseModel, missingKeyMessage, type ModelChoice, requestedModel } from '../config/providers.ts';
 import { loadSettings, nanocodeHome } from '../config/settings.ts';
 import { costOf, modelInfo, type ModelInfo } from '../model/catalog.ts';
-import { withServerModel } from '../model/list-models.ts';
-import { probeLocalServers } from '../model/probe.ts';
+import { completeChoice } from '../model/probe.ts';
 import { createModel } from '../model/resolve.ts';
 import type { AgentEvent } from '../protocol/events.ts';
 import { addUsage, emptyUsage, type Message, type Usage } from '../protocol/messages.ts';
@@ -91,15 +90,11 @@ export class Agent {
     const env = opts.env ?? process.env;
     const cwd = opts.cwd ?? process.cwd();
     const settings = loadSettings(opts.home ?? nanocodeHome(env), cwd);
-    const named = requestedModel(opts.model, env);
-    const configured = chooseModel(opts.model, env);
-    // A custom OpenAI-compatible endpoint and no model named: use one it serves.
-    const choice =
-      configured?.provider === 'openai-compatible' && !named
-        ? await withServerModel(configured)
-        : (configured ?? (await probeLocalServers(named)) ?? fail(missingKeyMessage()));
+    // Asked now (it never rejects), so any network question overlaps with building the prompt.
+    const choosing = completeChoice(chooseModel(opts.model, env), requestedModel(opts.model, env));
     const tools = opts.tools?.length && typeof opts.tools[0] !== 'string' ? (opts.tools as Tool[]) : selectTools(opts.tools as string[] | undefined);
     const system = buildSystemPrompt({ cwd, tools, override: opts.systemPrompt, append: opts.appendSystemPrompt });
+    const choice = (await choosing) ?? fail(missingKeyMessage());
     const model = await createModel(choice);
     return new Agent({
       choice,

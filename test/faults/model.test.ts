@@ -136,7 +136,7 @@ describe.each([
     const summary = 'SUMMARY: the user asked a question; ls was run.';
     const summariser = (body: any) => (JSON.stringify(body).includes('You summarise a coding agent') ? { text: summary } : undefined);
     server = await startScriptedServer(
-      [{ toolCalls: [{ name: 'ls', args: { path: '.' } }] }, { fault: { kind: 'status', status: 413, message: 'Request exceeds the maximum size' } }, { text: ANSWER }],
+      [{ toolCalls: [{ name: 'ls', args: { path: '.' } }] }, { fault: { kind: 'status', status: 413, message: 'payload rejected' } }, { text: ANSWER }],
       { respond: summariser },
     );
     const ws = workspace();
