@@ -81,7 +81,8 @@ export function requestedModel(flag: string | undefined, env: NodeJS.ProcessEnv)
 
 /**
  * Resolves provider, model, key and base URL. Returns undefined when nothing
- * is configured at all, so the caller may probe local servers.
+ * is configured at all, so the caller may probe local servers; throws
+ * ConfigError when a model names a provider whose key is not set.
  */
 export function chooseModel(
   flag: string | undefined,
