@@ -15,7 +15,7 @@ const runs = Number(values.runs);
 const bin = resolve(import.meta.dirname, '../dist/nanocode.js');
 const cwd = mkdtempSync(join(tmpdir(), 'nanocode-bench-'));
 const server = await startScriptedServer();
-const env = { PATH: process.env.PATH, HOME: mkdtempSync(join(tmpdir(), 'nanocode-bench-home-')), OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: server.openaiBaseURL };
+const env = { PATH: process.env.PATH, HOME: mkdtempSync(join(tmpdir(), 'nanocode-bench-home-')), OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: server.openaiBaseURL, NANOCODE_MODEL: 'scripted-model' };
 
 // Async spawn: the scripted server lives in this process and must keep serving.
 function time(args: string[]): Promise<number> {

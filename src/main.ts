@@ -69,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${err instanceof ConfigError ? '' : 'nanocode: '}${(err as Error).message}\n`);
     return 2;
   }
+  if (agent.choice.note) process.stderr.write(`nanocode: ${agent.choice.note}\n`);
 
   let sessions: Sessions | undefined;
   try {

@@ -220,11 +220,8 @@ async function* quietly(steps: AsyncGenerator<AgentEvent, StepResult>): AsyncGen
   }
 }
 
-/** A provider error that says the request was too long for the model. */
-export function isContextOverflow(err: unknown): boolean {
-  const message = (err as Error)?.message ?? '';
-  return /context.?length|context.?window|maximum context|too many tokens|prompt is too long|input is too long|token limit|exceeds? the (max|limit)/i.test(message);
-}
+/** Which provider errors mean the request was too long is the model layer's call. */
+export { isContextOverflow } from '../model/retry.ts';
 
 export interface FitRequest extends Omit<SummariseRequest, 'instructions'> {
   meter: ContextMeter;

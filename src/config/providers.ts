@@ -44,11 +44,18 @@ export interface ModelChoice {
   model: string;
   apiKey?: string;
   baseURL?: string;
+  /** How nanocode picked the model when none was named, for the user to see. */
+  note?: string;
 }
 
 export class ConfigError extends Error {}
 
 const spec = (id: ProviderId) => PROVIDERS.find((p) => p.id === id)!;
+
+/** The variables a provider's key is read from (an OpenAI-compatible server uses OpenAI's). */
+export function keyVarsOf(id: ProviderId): string[] {
+  return id === 'openai-compatible' ? ['OPENAI_API_KEY'] : spec(id).keyVars;
+}
 
 function keyFor(p: ProviderSpec, env: NodeJS.ProcessEnv, home: string): string | undefined {
   for (const v of p.keyVars) if (env[v]) return env[v];
@@ -74,7 +81,8 @@ export function requestedModel(flag: string | undefined, env: NodeJS.ProcessEnv)
 
 /**
  * Resolves provider, model, key and base URL. Returns undefined when nothing
- * is configured at all, so the caller may probe local servers.
+ * is configured at all, so the caller may probe local servers; throws
+ * ConfigError when a model names a provider whose key is not set.
  */
 export function chooseModel(
   flag: string | undefined,
@@ -88,7 +96,12 @@ export function chooseModel(
   if (wanted?.includes('/')) {
     const [prefix, ...rest] = wanted.split('/');
     const p = PROVIDERS.find((s) => s.id === prefix || (prefix === 'gemini' && s.id === 'google'));
-    if (p) return withEndpoint(p.id, rest.join('/'), keyFor(p, env, home), env);
+    if (p) {
+      const key = keyFor(p, env, home);
+      // A custom OpenAI-compatible endpoint (a local server) may need no key.
+      if (!key && !(p.id === 'openai' && openaiBase)) throw new ConfigError(missingProviderKey(p, wanted));
+      return withEndpoint(p.id, rest.join('/'), key, env);
+    }
   }
 
   // A custom OpenAI-compatible endpoint takes any model name.
@@ -133,6 +146,12 @@ function guessProvider(model: string): ProviderId | undefined {
   if (/^deepseek/.test(model)) return 'deepseek';
   if (/^grok/.test(model)) return 'xai';
   return undefined;
+}
+
+function missingProviderKey(p: ProviderSpec, model: string): string {
+  const [first, ...others] = p.keyVars;
+  const vars = others.length ? `${first} (or ${others.join(', ')})` : first;
+  return `nanocode: ${vars} is not set, and the model ${model} needs it.\nSet it in the environment or in .env.`;
 }
 
 export function missingKeyMessage(): string {

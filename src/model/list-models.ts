@@ -1,4 +1,5 @@
-// The models an endpoint offers (GET /models), for /model.
+// The models an endpoint offers (GET /models): for /model, and for the
+// default model of an OpenAI-compatible server.
 import type { ModelChoice } from '../config/providers.ts';
 
 const DEFAULT_BASE: Partial<Record<ModelChoice['provider'], string>> = {
@@ -11,8 +12,27 @@ const DEFAULT_BASE: Partial<Record<ModelChoice['provider'], string>> = {
   google: 'https://generativelanguage.googleapis.com/v1beta/openai',
 };
 
-/** Model ids, or undefined when the endpoint cannot list them. */
+/** Model ids, sorted, or undefined when the endpoint cannot list them. */
 export async function listModels(choice: ModelChoice, signal = AbortSignal.timeout(5000)): Promise<string[] | undefined> {
+  const ids = await serverModels(choice, signal);
+  return ids?.length ? ids.sort() : undefined;
+}
+
+/**
+ * With OPENAI_BASE_URL and no model named, the server's first listed model
+ * (a local server rarely serves the default gpt-5.2). Says which in `note`.
+ */
+export async function withServerModel(choice: ModelChoice, signal = AbortSignal.timeout(5000)): Promise<ModelChoice> {
+  const first = (await serverModels(choice, signal))?.[0];
+  const models = `${choice.baseURL?.replace(/\/+$/, '')}/models`;
+  const note = first
+    ? `no model named; using ${first}, the first model ${models} lists (name another with --model)`
+    : `no model named and ${models} lists none; using ${choice.model}`;
+  return { ...choice, model: first ?? choice.model, note };
+}
+
+/** The ids the endpoint lists, in its order. */
+async function serverModels(choice: ModelChoice, signal: AbortSignal): Promise<string[] | undefined> {
   const base = (choice.baseURL ?? DEFAULT_BASE[choice.provider])?.replace(/\/+$/, '');
   if (!base) return undefined;
   const anthropic = choice.provider === 'anthropic';
@@ -21,8 +41,7 @@ export async function listModels(choice: ModelChoice, signal = AbortSignal.timeo
     : choice.apiKey
       ? { authorization: `Bearer ${choice.apiKey}` }
       : {};
-  const ids = await fetchModelIds(`${base}/models`, headers, signal);
-  return ids?.length ? ids.sort() : undefined;
+  return fetchModelIds(`${base}/models`, headers, signal);
 }
 
 /** The ids a /models endpoint lists, in its order; undefined when it does not answer. */

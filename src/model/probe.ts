@@ -1,6 +1,15 @@
-// With no key configured, look for a local OpenAI-compatible server.
+// What the configuration leaves open, settled by asking servers: with no key
+// configured, look for a local OpenAI-compatible server; with a custom
+// endpoint and no model named, ask it which it serves.
 import type { ModelChoice } from '../config/providers.ts';
-import { fetchModelIds } from './list-models.ts';
+import { fetchModelIds, withServerModel } from './list-models.ts';
+
+/** The configured choice, completed over the network where needed. Never rejects. */
+export function completeChoice(configured: ModelChoice | undefined, named: string | undefined): Promise<ModelChoice | undefined> {
+  if (!configured) return probeLocalServers(named);
+  if (configured.provider === 'openai-compatible' && !named) return withServerModel(configured);
+  return Promise.resolve(configured);
+}
 
 export const LOCAL_PORTS = [11434, 1234, 8080, 8000]; // Ollama, LM Studio, llama.cpp, vLLM
 

@@ -1,9 +1,16 @@
 // Turns a ModelChoice into an AI SDK language model. Each provider SDK is
 // imported only when used, so startup pays for one provider at most.
 import type { LanguageModelV4 } from '@ai-sdk/provider';
-import type { ModelChoice } from '../config/providers.ts';
+import { keyVarsOf, type ModelChoice } from '../config/providers.ts';
+import { rememberKey } from './redact.ts';
 
 export async function createModel(choice: ModelChoice, fetchImpl?: typeof fetch): Promise<LanguageModelV4> {
+  const model = await sdkModel(choice, fetchImpl);
+  rememberKey(model, keyVarsOf(choice.provider)[0], choice.apiKey);
+  return model;
+}
+
+async function sdkModel(choice: ModelChoice, fetchImpl?: typeof fetch): Promise<LanguageModelV4> {
   const { model, apiKey, baseURL } = choice;
   const common = { apiKey, baseURL, fetch: fetchImpl };
   switch (choice.provider) {

@@ -2,9 +2,13 @@
 import { APICallError } from '@ai-sdk/provider';
 
 export const MAX_RETRIES = 5;
+/** A refused connection means nothing is listening: waiting rarely helps. */
+const REFUSED_RETRIES = 2;
 
 export interface Failure {
   retryable: boolean;
+  /** A kind of failure that gets fewer retries than MAX_RETRIES, and how many. */
+  limit?: { kind: string; retries: number };
   /** The provider's own words, with the HTTP status when there is one. */
   message: string;
   /** From Retry-After (or Gemini's RetryInfo), when the server said. */
@@ -21,9 +25,16 @@ export class StreamError extends Error {
   }
 }
 
+/** The request was abandoned by nanocode itself: no data, or too slow overall. Always retried. */
+export class StallError extends Error {}
+
 const NETWORK = /terminated|fetch failed|socket|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|other side closed|network|premature close|aborted/i;
 
 export function classify(err: unknown): Failure {
+  // A 2xx "error" is a body that broke off while it was being read.
+  if (APICallError.isInstance(err) && err.statusCode !== undefined && err.statusCode < 300) {
+    return { retryable: true, message: `the connection broke while the response was being read: ${describe(err.cause)}` };
+  }
   if (APICallError.isInstance(err) && err.statusCode !== undefined) {
     const status = err.statusCode;
     const message = `HTTP ${status}: ${providerMessage(err.responseBody) ?? err.message}`;
@@ -37,14 +48,50 @@ export function classify(err: unknown): Failure {
     const fatal = type !== undefined && /authentication|permission|not_found|billing/.test(type);
     return { retryable: !fatal, message: `stream error: ${err.message}` };
   }
+  if (err instanceof StallError) return { retryable: true, message: err.message };
   const text = describe(err);
-  return { retryable: NETWORK.test(text), message: text };
+  const refused = causes(err).some((e) => (e as { code?: unknown }).code === 'ECONNREFUSED');
+  return { retryable: NETWORK.test(text), message: text, ...(refused && { limit: { kind: 'refused', retries: REFUSED_RETRIES } }) };
 }
 
+function causes(err: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e = err; e instanceof Error && !chain.includes(e); e = (e as { cause?: unknown }).cause) chain.push(e);
+  return chain;
+}
+
+/** The message with its cause's, unless the message already says it. */
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = (err as { cause?: unknown }).cause;
-  return cause instanceof Error ? `${err.message} (${cause.message})` : err.message;
+  return cause instanceof Error && !err.message.includes(cause.message) ? `${err.message} (${cause.message})` : err.message;
+}
+
+const TOO_LONG =
+  /context.?length|context.?window|maximum context|too many tokens|(prompt|input|request|message|payload)s? (is |was )?too (long|large)|entity too large|token limit|exceeds? the (max|limit)/i;
+
+/**
+ * A provider error that says the request was too long for the model (a 413,
+ * or an error whose words say so): compacting the history can fix it.
+ */
+export function isContextOverflow(err: unknown): boolean {
+  const e = err as { status?: unknown; statusCode?: unknown; message?: unknown } | undefined;
+  if ((e?.status ?? e?.statusCode) === 413) return true;
+  return typeof e?.message === 'string' && TOO_LONG.test(e.message);
+}
+
+/** Counts the retries of one request; a kind of failure with a limit of its own is counted apart. */
+export class RetryBudget {
+  private readonly spent = new Map<string, number>();
+
+  /** Whether this failure gets another attempt, and the most retries it allows from here. */
+  allows(attempt: number, failure: Failure): { retry: boolean; maxAttempts: number } {
+    const kind = failure.limit?.kind;
+    const limit = failure.limit?.retries ?? MAX_RETRIES;
+    const used = kind === undefined ? attempt : (this.spent.get(kind) ?? 0) + 1;
+    if (kind !== undefined) this.spent.set(kind, used);
+    return { retry: failure.retryable && used <= limit && attempt <= MAX_RETRIES, maxAttempts: Math.min(MAX_RETRIES, attempt - used + limit) };
+  }
 }
 
 /** Exponential backoff with jitter, unless the server said how long to wait. */

@@ -6,7 +6,9 @@ import type { AssistantMessage, Message, ProviderMetadata, ReasoningPart, TextPa
 import { emptyUsage } from '../protocol/messages.ts';
 import type { Tool } from '../protocol/tool.ts';
 import { toFunctionTools, toPrompt } from './convert.ts';
-import { backoffMs, classify, MAX_RETRIES, StreamError } from './retry.ts';
+import { redactorFor } from './redact.ts';
+import { backoffMs, classify, type Failure, RetryBudget, StreamError } from './retry.ts';
+import { requestLimits, Watchdog } from './watchdog.ts';
 
 export interface StepRequest {
   model: LanguageModelV4;
@@ -34,36 +36,58 @@ export class ProviderError extends Error {
   }
 }
 
+/** A reply with neither text nor tool calls; worth one more try. */
+const EMPTY_REPLY = 'the model sent an empty reply (no text and no tool calls)';
+const EMPTY_RETRIES = 1;
+
 export async function* streamStep(req: StepRequest): AsyncGenerator<AgentEvent, StepResult> {
   const cache = req.model.provider.startsWith('anthropic');
   const prompt = toPrompt(req.system, req.messages, cache);
   const tools = req.tools.length ? toFunctionTools(req.tools, cache) : undefined;
+  const redact = redactorFor(req.model);
+  const limits = requestLimits();
+  const budget = new RetryBudget();
   for (let attempt = 1; ; attempt++) {
     const step = new StepBuilder();
+    const watchdog = new Watchdog(req.signal, limits);
+    let failure: Failure;
     try {
-      const { stream } = await req.model.doStream({
-        prompt,
-        tools,
-        abortSignal: req.signal,
-        maxOutputTokens: req.maxOutputTokens,
-      });
+      const { stream } = await req.model.doStream({ prompt, tools, abortSignal: watchdog.signal, maxOutputTokens: req.maxOutputTokens });
       for await (const part of stream as AsyncIterable<LanguageModelV4StreamPart>) {
+        if (!METADATA.has(part.type)) watchdog.alive();
         const event = step.add(part);
         if (event) yield event;
       }
-      return step.finish();
+      const result = step.finish();
+      if (!isEmpty(result)) return result;
+      failure = { retryable: true, message: EMPTY_REPLY, limit: { kind: 'empty', retries: EMPTY_RETRIES } };
     } catch (err) {
       if (req.signal.aborted) throw err;
-      const failure = classify(err);
-      if (!failure.retryable || attempt > MAX_RETRIES) {
-        const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
-        throw new ProviderError(failure.message + tries, failure.status);
-      }
-      const delayMs = backoffMs(attempt, failure);
-      yield { type: 'retry', attempt, maxAttempts: MAX_RETRIES, delayMs, message: failure.message };
-      await sleep(delayMs, req.signal);
+      failure = classify(watchdog.stall ?? err);
+    } finally {
+      watchdog.dispose();
     }
+    const message = redact(failure.message);
+    const { retry, maxAttempts } = budget.allows(attempt, failure);
+    if (!retry) {
+      const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
+      throw new ProviderError(message + tries, failure.status);
+    }
+    const delayMs = backoffMs(attempt, failure);
+    yield { type: 'retry', attempt, maxAttempts, delayMs, message };
+    await sleep(delayMs, req.signal);
   }
+}
+
+/**
+ * Parts that say nothing about the model's progress. Keep-alive comments and
+ * `ping` events never get this far: the SDKs drop them, so silence is silence.
+ */
+const METADATA = new Set<string>(['stream-start', 'response-metadata', 'raw']);
+
+/** No text and no tool calls, and not cut off by the token limit (the loop asks to continue then). */
+function isEmpty(r: StepResult): boolean {
+  return r.finishReason !== 'length' && !r.message.content.some((p) => p.type === 'tool_call' || (p.type === 'text' && p.text.trim()));
 }
 
 /** Accumulates stream parts into an assistant message. */

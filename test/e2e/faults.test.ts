@@ -7,7 +7,7 @@ import { type ScriptTurn, type ScriptedServer, startScriptedServer } from '../su
 let server: ScriptedServer | undefined;
 afterEach(async () => server?.close());
 
-const openai = (s: ScriptedServer) => ({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: s.openaiBaseURL });
+const openai = (s: ScriptedServer) => ({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: s.openaiBaseURL, NANOCODE_MODEL: 'scripted-model' });
 const anthropic = (s: ScriptedServer) => ({ ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: s.anthropicBaseURL });
 const ANSWER = 'The answer, after all that, is 42.';
 

@@ -31,7 +31,7 @@ afterEach(async () => server?.close());
 const toolResultText = (body: any): string => JSON.stringify(body.messages);
 
 describe.each([
-  ['OpenAI-compatible', (s: ScriptedServer) => ({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: s.openaiBaseURL })],
+  ['OpenAI-compatible', (s: ScriptedServer) => ({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: s.openaiBaseURL, NANOCODE_MODEL: 'scripted-model' })],
   ['Anthropic', (s: ScriptedServer) => ({ ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: s.anthropicBaseURL })],
 ])('fixing a Python bug via %s', (_name, envFor) => {
   it('leaves the fixed file on disk, runs the check and exits 0', async () => {

@@ -20,7 +20,7 @@ function workspace() {
   return { home, cwd, dir, files };
 }
 
-const env = (s: ScriptedServer, home: string, extra: Record<string, string> = {}) => ({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: s.openaiBaseURL, NANOCODE_HOME: home, ...extra });
+const env = (s: ScriptedServer, home: string, extra: Record<string, string> = {}) => ({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: s.openaiBaseURL, NANOCODE_MODEL: 'scripted-model', NANOCODE_HOME: home, ...extra });
 /** Runs nanocode and kills it with SIGKILL once its output shows `marker`. */
 async function killWhen(args: string[], opts: Parameters<typeof start>[1], marker: string): Promise<void> {
   const { child, done } = start(args, opts);

@@ -15,12 +15,31 @@ export interface ScriptToolCall {
 }
 
 export type Fault =
-  /** Respond with this HTTP status and an error body in the protocol's shape. */
-  | { kind: 'status'; status: number; retryAfter?: number; message?: string; type?: string }
+  /**
+   * Respond with this HTTP status and an error body in the protocol's shape.
+   * `echoKey`: the message quotes the key the request carried, as some servers do.
+   */
+  | { kind: 'status'; status: number; retryAfter?: number; message?: string; type?: string; echoKey?: boolean }
   /** Close the connection after this many stream chunks. */
   | { kind: 'drop'; afterChunks?: number }
   /** Send one chunk of invalid JSON in the middle of the stream. */
-  | { kind: 'malformed' };
+  | { kind: 'malformed' }
+  /** Never answer: no status line, no headers, the connection left open. */
+  | { kind: 'no-headers' }
+  /** Send the stream's headers, then nothing. */
+  | { kind: 'no-body' }
+  /** Send this many stream chunks, then nothing, the connection left open. */
+  | { kind: 'stall'; afterChunks?: number }
+  /**
+   * After this many chunks, only keep-alives, forever: SSE comments
+   * (`: ping`) on Chat Completions, `ping` events on Messages.
+   */
+  | { kind: 'keepalive'; afterChunks?: number; everyMs?: number };
+
+/**
+ * A turn with neither text nor tool calls (`{}`) is an empty reply; one with
+ * only `reasoning` is a reasoning-only reply.
+ */
 
 export interface ScriptTurn {
   text?: string;
@@ -43,6 +62,8 @@ export interface RecordedRequest {
   bytes: number;
   /** ms since the server started, when the request arrived. */
   at: number;
+  /** ms since start, when the response closed: finished, or the client hung up. */
+  closed?: number;
 }
 
 export interface ScriptedServer {
@@ -90,7 +111,10 @@ export async function startScriptedServer(script: ScriptTurn[] = [], opts: Serve
       // keep the raw text
     }
     const path = (req.url ?? '').split('?')[0];
-    requests.push({ method: req.method ?? '', path, headers: req.headers, body, bytes: wire.length, at: performance.now() - t0 });
+    const record: RecordedRequest = { method: req.method ?? '', path, headers: req.headers, body, bytes: wire.length, at: performance.now() - t0 };
+    requests.push(record);
+    const closed = new Promise<void>((resolve) => res.on('close', resolve));
+    closed.then(() => (record.closed = performance.now() - t0));
 
     if (req.method === 'GET' && path.endsWith('/models')) {
       return json(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', owned_by: 'scripted' })) });
@@ -102,10 +126,13 @@ export async function startScriptedServer(script: ScriptTurn[] = [], opts: Serve
     const turn = opts.respond?.(body) ?? queue.shift();
     if (!turn) return errorReply(res, anthropic, 400, 'scripted server: the script has no more turns', 'invalid_request_error');
     const fault = turn.fault;
+    if (fault?.kind === 'no-headers') return closed;
     if (fault?.kind === 'status') {
       const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
-      const type = fault.type ?? (fault.status === 429 ? 'rate_limit_error' : fault.status === 529 ? 'overloaded_error' : fault.status >= 500 ? 'api_error' : 'invalid_request_error');
-      return errorReply(res, anthropic, fault.status, fault.message ?? `scripted ${fault.status}`, type, headers);
+      const type = fault.type ?? defaultErrorType(fault.status);
+      const key = String(req.headers['x-api-key'] ?? req.headers.authorization ?? '').replace(/^Bearer /, '');
+      const message = `${fault.message ?? `scripted ${fault.status}`}${fault.echoKey ? `: incorrect API key provided: ${key}` : ''}`;
+      return errorReply(res, anthropic, fault.status, message, type, headers);
     }
     const ids = (turn.toolCalls ?? []).map((c) => c.id ?? (anthropic ? `toolu_${++callCounter}` : `call_${++callCounter}`));
     const inputTokens = turn.usage?.input ?? Math.ceil(raw.length / 4);
@@ -123,12 +150,23 @@ export async function startScriptedServer(script: ScriptTurn[] = [], opts: Serve
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.flushHeaders();
+    if (fault?.kind === 'no-body') return closed;
     const frames = events.map((e) => (anthropic ? `event: ${(e as any).type}\ndata: ${JSON.stringify(e)}\n\n` : `data: ${JSON.stringify(e)}\n\n`));
     if (!anthropic) frames.push('data: [DONE]\n\n');
     if (fault?.kind === 'malformed') frames.splice(Math.min(2, frames.length - 1), 0, 'data: {"choices": [{"delta": {"content": "oops"\n\n');
     for (let i = 0; i < frames.length; i++) {
       if (fault?.kind === 'drop' && i === (fault.afterChunks ?? 2)) {
         res.socket?.destroy();
+        return;
+      }
+      if (fault?.kind === 'stall' && i === (fault.afterChunks ?? 2)) return closed;
+      if (fault?.kind === 'keepalive' && i === (fault.afterChunks ?? 0)) {
+        const ping = anthropic ? 'event: ping\ndata: {"type": "ping"}\n\n' : ': ping\n\n';
+        while (!res.destroyed) {
+          res.write(ping);
+          await sleep(fault.everyMs ?? 20);
+        }
         return;
       }
       if (turn.chunkDelayMs) await sleep(turn.chunkDelayMs);
@@ -167,6 +205,14 @@ export async function startScriptedServer(script: ScriptTurn[] = [], opts: Serve
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
+}
+
+function defaultErrorType(status: number): string {
+  if (status === 429) return 'rate_limit_error';
+  if (status === 529) return 'overloaded_error';
+  if (status === 413) return 'request_too_large';
+  if (status === 401) return 'authentication_error';
+  return status >= 500 ? 'api_error' : 'invalid_request_error';
 }
 
 function errorReply(res: ServerResponse, anthropic: boolean, status: number, message: string, type: string, headers: Record<string, string> = {}) {

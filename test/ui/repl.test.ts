@@ -14,7 +14,7 @@ afterEach(async () => {
   await server?.close();
 });
 
-const env = (s: ScriptedServer) => ({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: s.openaiBaseURL });
+const env = (s: ScriptedServer) => ({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: s.openaiBaseURL, NANOCODE_MODEL: 'scripted-model' });
 const messagesOf = (i: number) => JSON.stringify(server!.turnRequests()[i].body.messages);
 
 it('streams a markdown answer', async () => {
@@ -242,5 +242,5 @@ it('re-wraps the live region when the terminal gets narrower', async () => {
   const at = rows.findIndex((r) => r.startsWith('› a long prompt'));
   expect(rows.slice(at, at + 2).join('')).toContain('a long prompt that is typed before the w');
   expect(rows.filter((r) => r.startsWith('› ')).length).toBe(1); // one prompt, no stale copies below it
-  expect(rows.filter((r) => r.startsWith('gpt-5.2 · ctx')).length).toBe(1); // one status line
+  expect(rows.filter((r) => r.startsWith('scripted-model · ctx')).length).toBe(1); // one status line
 });
