@@ -19,7 +19,7 @@ async function measure(turns: number) {
   const server = await startScriptedServer(script);
   const home = mkdtempSync(join(tmpdir(), 'nanocode-bench-home-'));
   const cwd = mkdtempSync(join(tmpdir(), 'nanocode-bench-'));
-  const env = { PATH: process.env.PATH, HOME: home, NANOCODE_HOME: home, OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: server.openaiBaseURL, NANOCODE_LOG: '0' };
+  const env = { PATH: process.env.PATH, HOME: home, NANOCODE_HOME: home, OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: server.openaiBaseURL, NANOCODE_MODEL: 'scripted-model', NANOCODE_LOG: '0' };
   const child = spawn(process.execPath, [bin, '--max-turns', String(turns + 1), 'run true many times'], { cwd, env, stdio: ['ignore', 'ignore', 'inherit'] });
   // Peak RSS: the kernel's high-water mark, read until the process ends.
   let peakKb = 0;
