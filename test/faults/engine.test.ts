@@ -32,7 +32,7 @@ const isSummaryRequest = (body: any) => typeof body?.messages?.[0]?.content === 
 const summaries = { respond: (b: any): ScriptTurn | undefined => (isSummaryRequest(b) ? { text: SUMMARY_TEXT, usage: { input: 40_000, output: 2_000 } } : undefined) };
 /** Tokens as the scripted server counts them in its usage reports: one per 4 bytes of the request. */
 const wireTokens = (r: RecordedRequest) => Math.ceil(r.bytes / 4);
-const openai = (s: ScriptedServer, home: string, extra: Record<string, string> = {}) => ({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: s.openaiBaseURL, NANOCODE_HOME: home, ...extra });
+const openai = (s: ScriptedServer, home: string, extra: Record<string, string> = {}) => ({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: s.openaiBaseURL, NANOCODE_MODEL: 'scripted-model', NANOCODE_HOME: home, ...extra });
 /** Processes working in `dir`, the tmux pane's own shell and its `sleep 600` aside: what nanocode left behind. */
 function processesIn(dir: string): string[] {
   const real = realpathSync(dir);
@@ -269,7 +269,7 @@ describe('cost across models', () => {
     const ws = workspace();
     const million = { input: 1_000_000, output: 0 };
     server = await startScriptedServer([{ text: 'First answer.', usage: million }, { text: 'Second answer.', usage: million }], { models: ['gpt-4o-mini', 'gpt-4o'] });
-    pane = openPane({ ...openai(server, ws.home), OPENAI_MODEL: 'gpt-4o-mini' }, { cwd: ws.cwd });
+    pane = openPane({ ...openai(server, ws.home), NANOCODE_MODEL: 'gpt-4o-mini' }, { cwd: ws.cwd });
     await pane.waitFor('/help for commands');
     pane.submit('first');
     await pane.waitFor('First answer.');

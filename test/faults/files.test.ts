@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 const KEY = 'sk-files-scenario-0123456789abcdef';
-const envFor = (s: ScriptedServer, w: Workspace, extra: Record<string, string> = {}) => ({ OPENAI_API_KEY: KEY, OPENAI_BASE_URL: s.openaiBaseURL, NANOCODE_HOME: w.home, ...extra });
+const envFor = (s: ScriptedServer, w: Workspace, extra: Record<string, string> = {}) => ({ OPENAI_API_KEY: KEY, OPENAI_BASE_URL: s.openaiBaseURL, NANOCODE_MODEL: 'scripted-model', NANOCODE_HOME: w.home, ...extra });
 
 /** One turn of tool calls, then a closing answer. */
 async function scripted(calls: ScriptToolCall[]): Promise<ScriptedServer> {

@@ -26,7 +26,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-const env = (s: ScriptedServer, w: Workspace, extra: Record<string, string> = {}) => ({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: s.openaiBaseURL, NANOCODE_HOME: w.home, ...extra });
+const env = (s: ScriptedServer, w: Workspace, extra: Record<string, string> = {}) => ({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: s.openaiBaseURL, NANOCODE_MODEL: 'scripted-model', NANOCODE_HOME: w.home, ...extra });
 const sessionFolder = (w: Workspace) => join(w.home, 'sessions', projectSlug(w.cwd));
 const lockFiles = (w: Workspace) => (existsSync(sessionFolder(w)) ? readdirSync(sessionFolder(w)).filter((f) => f.includes('.lock')) : []);
 const recordsOf = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));

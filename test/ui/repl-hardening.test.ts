@@ -14,7 +14,7 @@ afterEach(async () => {
   await server?.close();
 });
 
-const env = (s: ScriptedServer) => ({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: s.openaiBaseURL });
+const env = (s: ScriptedServer) => ({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: s.openaiBaseURL, NANOCODE_MODEL: 'scripted-model' });
 const occurrences = (screen: string, text: string) => screen.split(text).length - 1;
 /** The rows of the screen, trailing blanks trimmed. */
 const rows = (screen: string) => screen.split('\n').map((r) => r.trimEnd());
