@@ -1,4 +1,5 @@
 // The nanocode command: flags, stdin, configuration, then a frontend.
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Agent } from './agent/agent.ts';
 import type { Sessions } from './session/sessions.ts';
@@ -46,7 +47,13 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`nanocode: no task given.\n\n${USAGE}\n`);
     return 2;
   }
+  const cwdFrom = args.cwd !== undefined ? '--cwd' : cwd !== undefined ? 'cwd' : undefined;
   cwd = resolve(cwd ?? process.cwd());
+  const notFolder = cwdFrom && folderProblem(cwd);
+  if (notFolder) {
+    process.stderr.write(`nanocode: ${cwdFrom} ${cwd}: ${notFolder}\n`);
+    return 2;
+  }
   const { nanocodeHome } = await import('./config/settings.ts');
   const home = nanocodeHome(); // before .env: it must not move nanocode's own folder
   loadDotenv(cwd);
@@ -78,25 +85,37 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
+  process.stdout.on('error', () => {}); // a closed pipe or terminal is not our failure
+  const { endOnSignals } = await import('./signals.ts');
+
   if (interactive) {
     const { runRepl } = await import('./ui/repl.ts');
-    return runRepl({ agent, home, sessions, pickSession: args.resume === true });
+    const stop = new AbortController();
+    const ending = endOnSignals(() => stop.abort());
+    // A terminal that goes away without a SIGHUP ends it the same way.
+    process.stdin.on('error', () => {
+      if (!ending.signal) ending.end('SIGHUP');
+    });
+    return ending.code(await runRepl({ agent, home, sessions, pickSession: args.resume === true, signal: stop.signal }));
   }
 
-  // First Ctrl-C cancels cleanly (exit 130); a second one exits at once.
-  let interrupted = false;
-  process.on('SIGINT', () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    agent.abort();
-  });
-  process.stdout.on('error', () => {}); // a closed pipe is not our failure
-
-  return runHeadless(agent.prompt(prompt!), {
+  const ending = endOnSignals(() => agent.abort());
+  const code = await runHeadless(agent.prompt(prompt!), {
     mode: args.mode,
     quiet: args.quiet,
     progress: !!process.stderr.isTTY,
   });
+  if (ending.signal) process.stderr.write(`nanocode: stopped by ${ending.signal}\n`);
+  return ending.code(code);
+}
+
+/** Why `dir` cannot be the working folder, if it cannot. */
+function folderProblem(dir: string): string | undefined {
+  try {
+    return statSync(dir).isDirectory() ? undefined : 'not a folder';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (err as Error).message;
+  }
 }
 
 /**

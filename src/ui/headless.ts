@@ -18,6 +18,7 @@ export async function runHeadless(events: AsyncIterable<AgentEvent>, o: Headless
   const out = o.out ?? process.stdout;
   const err = o.err ?? process.stderr;
   let exit = 1;
+  let error: string | undefined;
   for await (const e of events) {
     if (o.mode === 'json') out.write(`${JSON.stringify(e)}\n`);
     else if (e.type === 'tool_call' && o.progress && !o.quiet) err.write(`⏺ ${e.name}(${summarize(e.args)})\n`);
@@ -25,11 +26,15 @@ export async function runHeadless(events: AsyncIterable<AgentEvent>, o: Headless
     if (e.type === 'retry' && !o.quiet && o.mode === 'text') {
       err.write(`retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt} of ${e.maxAttempts}): ${e.message}\n`);
     }
-    if (e.type === 'error' && o.mode === 'text') err.write(`nanocode: ${e.message}\n`);
+    if (e.type === 'error') {
+      // Also in JSON mode: a script that only checks stderr must see it.
+      error = e.message;
+      err.write(`nanocode: ${e.message}\n`);
+    }
     if (e.type === 'done') {
       exit = EXIT_CODES[e.reason];
       if (o.mode === 'json') {
-        const result = { type: 'result', reason: e.reason, exitCode: exit, text: e.text, turns: e.turns, usage: e.usage, cost: e.cost };
+        const result = { type: 'result', reason: e.reason, exitCode: exit, ...(error !== undefined && { error }), text: e.text, turns: e.turns, usage: e.usage, cost: e.cost };
         out.write(`${JSON.stringify(result)}\n`);
       } else if (e.text) {
         out.write(e.text.endsWith('\n') ? e.text : `${e.text}\n`);
