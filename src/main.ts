@@ -96,7 +96,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdin.on('error', () => {
       if (!ending.signal) ending.end('SIGHUP');
     });
-    return ending.code(await runRepl({ agent, home, sessions, pickSession: args.resume === true, signal: stop.signal }));
+    const code = await runRepl({ agent, home, sessions, pickSession: args.resume === true, signal: stop.signal });
+    return ending.exitCode ?? code;
   }
 
   const ending = endOnSignals(() => agent.abort());
@@ -104,9 +105,10 @@ async function main(argv: string[]): Promise<number> {
     mode: args.mode,
     quiet: args.quiet,
     progress: !!process.stderr.isTTY,
+    signalExit: () => ending.exitCode,
   });
   if (ending.signal) process.stderr.write(`nanocode: stopped by ${ending.signal}\n`);
-  return ending.code(code);
+  return ending.exitCode ?? code;
 }
 
 /** Why `dir` cannot be the working folder, if it cannot. */

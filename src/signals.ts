@@ -14,8 +14,8 @@ const GRACE_MS = 2000;
 export interface Ending {
   /** The signal that is ending nanocode, once one has arrived. */
   readonly signal: EndSignal | undefined;
-  /** The exit code: the signal's, if one arrived. */
-  code(otherwise: number): number;
+  /** 128 + the signal's number, once one has arrived. */
+  readonly exitCode: number | undefined;
   /** Ends as if `signal` had arrived (say, the terminal is gone). */
   end(signal: EndSignal): void;
 }
@@ -35,7 +35,9 @@ export function endOnSignals(cancel: () => void): Ending {
     get signal() {
       return received;
     },
-    code: (otherwise) => (received ? EXIT_CODES[received] : otherwise),
+    get exitCode() {
+      return received && EXIT_CODES[received];
+    },
     end,
   };
 }

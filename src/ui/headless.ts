@@ -7,6 +7,8 @@ export interface HeadlessOptions {
   quiet: boolean;
   /** Progress lines on stderr (tool calls); on when stderr is a terminal. */
   progress: boolean;
+  /** The exit code of a signal that stopped the run (SIGTERM: 143), if one did. */
+  signalExit?: () => number | undefined;
   out?: NodeJS.WritableStream;
   err?: NodeJS.WritableStream;
 }
@@ -32,7 +34,7 @@ export async function runHeadless(events: AsyncIterable<AgentEvent>, o: Headless
       err.write(`nanocode: ${e.message}\n`);
     }
     if (e.type === 'done') {
-      exit = EXIT_CODES[e.reason];
+      exit = o.signalExit?.() ?? EXIT_CODES[e.reason];
       if (o.mode === 'json') {
         const result = { type: 'result', reason: e.reason, exitCode: exit, ...(error !== undefined && { error }), text: e.text, turns: e.turns, usage: e.usage, cost: e.cost };
         out.write(`${JSON.stringify(result)}\n`);
