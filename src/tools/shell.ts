@@ -15,6 +15,8 @@
 // next command starts a fresh shell in the last known directory.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { killGroupExcept, lastPid } from './process-group.ts';
 
@@ -100,7 +102,7 @@ export class Shell {
     // fd 3 carries the output; the shell's own stdout and stderr (its
     // noise, a `set -x` trace of this wrapper) go nowhere.
     const child = spawn('bash', ['--noprofile', '--norc'], {
-      cwd: this.cwd,
+      cwd: nearestFolder(this.cwd),
       env: this.env,
       detached: true, // its own process group, killed as one
       stdio: ['pipe', 'ignore', 'ignore', 'pipe'],
@@ -205,4 +207,10 @@ export class Shell {
     if (leftover?.length) r.onData(leftover);
     r.done(result);
   }
+}
+
+/** The folder, or its nearest parent that still exists (a command may delete the folder it was in). */
+function nearestFolder(dir: string): string {
+  while (dirname(dir) !== dir && !statSync(dir, { throwIfNoEntry: false })?.isDirectory()) dir = dirname(dir);
+  return dir;
 }

@@ -81,6 +81,14 @@ describe('bash', () => {
     expect(text(await bashTool.execute({ command: 'pwd' }, ctx))).toBe(`${dir}/sub\n[exit code 0]`);
   });
 
+  it('starts a fresh shell in the nearest existing folder when the last one was deleted', async () => {
+    const dir = tempDir();
+    const ctx = toolContext(dir);
+    await bashTool.execute({ command: 'mkdir -p gone/deeper && cd gone/deeper' }, ctx);
+    expect(text(await bashTool.execute({ command: 'rm -rf ../../gone; exit 0' }, ctx))).toBe('(no output)\n[exit code 0]');
+    expect(text(await bashTool.execute({ command: 'pwd' }, ctx))).toBe(`${dir}\n[exit code 0]`);
+  });
+
   it('adds one exit listener for all shells, not one per shell', async () => {
     const before = process.listenerCount('exit');
     for (let i = 0; i < 5; i++) await bashTool.execute({ command: 'true' }, toolContext(tempDir()));
