@@ -47,11 +47,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`nanocode: no task given.\n\n${USAGE}\n`);
     return 2;
   }
-  const cwdFrom = args.cwd !== undefined ? '--cwd' : cwd !== undefined ? 'cwd' : undefined;
   cwd = resolve(cwd ?? process.cwd());
-  const notFolder = cwdFrom && folderProblem(cwd);
+  const notFolder = folderProblem(cwd);
   if (notFolder) {
-    process.stderr.write(`nanocode: ${cwdFrom} ${cwd}: ${notFolder}\n`);
+    process.stderr.write(`nanocode: ${args.cwd !== undefined ? '--cwd' : 'cwd'} ${cwd}: ${notFolder}\n`);
     return 2;
   }
   const { nanocodeHome } = await import('./config/settings.ts');

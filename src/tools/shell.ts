@@ -10,15 +10,15 @@
 // the next command starts with its output intact. The markers carry a random
 // nonce: command output cannot forge them.
 //
-// When a command ends, whatever it left running in the shell's process group
-// is killed. A timeout or abort kills the whole group, shell included; the
-// next command starts a fresh shell in the last known directory.
+// When a command ends, whatever it left running is killed (leftovers.ts). A
+// timeout or abort kills the shell too; the next command starts a fresh
+// shell in the last known directory.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
-import { killGroupExcept, lastPid } from './process-group.ts';
+import { killLeftovers, lastPid } from './leftovers.ts';
 
 export interface ShellResult {
   /** Exit status; null when killed. */
@@ -48,7 +48,7 @@ const DRAIN_MS = 1000;
 const live = new Set<Shell>();
 let exitHooked = false;
 
-/** Kills every shell and everything in their process groups (SIGTERM, SIGHUP, exit). */
+/** Kills every shell and everything their commands started (SIGTERM, SIGHUP, exit). */
 export function killAllShells(): void {
   for (const shell of live) shell.kill();
 }
@@ -87,15 +87,9 @@ export class Shell {
     });
   }
 
-  /** Kills the shell and everything in its process group. */
+  /** Kills the shell and everything its commands started. */
   kill(): void {
-    const pid = this.child?.pid;
-    if (!pid) return;
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+    if (this.child?.pid) killShell(this.child.pid, this.running?.since);
   }
 
   private start(): ChildProcess {
@@ -104,7 +98,7 @@ export class Shell {
     const child = spawn('bash', ['--noprofile', '--norc'], {
       cwd: nearestFolder(this.cwd),
       env: this.env,
-      detached: true, // its own process group, killed as one
+      detached: true, // its own session and process group
       stdio: ['pipe', 'ignore', 'ignore', 'pipe'],
     });
     if (!exitHooked) process.once('exit', killAllShells);
@@ -116,31 +110,24 @@ export class Shell {
       if (this.running?.child === child) this.onOutput(d);
     });
     child.stdin!.on('error', () => {}); // the shell may die with a write pending
-    child.on('error', (err) => {
-      if (this.running?.child === child) this.running.begun = true; // the message is the output
-      this.ended(child, { code: 127, signal: null }, Buffer.from(`${err.message}\n`));
-    });
+    // bash could not be started: the message is the output.
+    child.on('error', (err) => this.ended(child, { code: 127, signal: null }, Buffer.from(`${err.message}\n`)));
     child.on('exit', () => {
       // The command ended the shell (exit, exec, a signal, or our kill). What
       // it left behind goes too; then the rest of its output is read.
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // nothing left
-      }
+      if (child.pid) killShell(child.pid, this.running?.child === child ? this.running.since : undefined);
       if (this.child === child) this.child = undefined;
       if (!out.closed) setTimeout(() => out.destroy(), DRAIN_MS).unref();
     });
     // After the exit and the end of its output.
-    child.on('close', (code, signal) => this.ended(child, { code, signal }, this.pending));
+    child.on('close', (code, signal) => this.ended(child, { code, signal }, this.running?.begun ? this.pending : undefined));
     return child;
   }
 
-  private ended(child: ChildProcess, result: ShellResult, leftover: Buffer): void {
+  private ended(child: ChildProcess, result: ShellResult, output?: Buffer): void {
     if (this.child === child) this.child = undefined;
     if (!this.child) live.delete(this);
-    if (this.running?.child !== child) return;
-    this.finish(result, this.running.begun ? leftover : undefined);
+    if (this.running?.child === child) this.finish(result, output);
   }
 
   private onOutput(data: Buffer): void {
@@ -177,7 +164,7 @@ export class Shell {
     }
     this.pending = Buffer.alloc(0);
     this.cwd = m[2] || this.cwd;
-    if (r.child.pid) killGroupExcept(r.child.pid, r.child.pid, r.since);
+    if (r.child.pid) killLeftovers(r.child.pid, r.since);
     this.finish({ code: Number(m[1]), signal: null });
   }
 
@@ -207,6 +194,16 @@ export class Shell {
     if (leftover?.length) r.onData(leftover);
     r.done(result);
   }
+}
+
+/** Kills the shell's process group at once, then what its commands moved to other groups. */
+function killShell(pid: number, since?: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+  killLeftovers(pid, since);
 }
 
 /** The folder, or its nearest parent that still exists (a command may delete the folder it was in). */

@@ -67,6 +67,19 @@ describe('bash', () => {
     await expectGone(`${marker}-kid`);
   });
 
+  it('kills jobs a command moved to process groups of their own (set -m), when it ends and on timeout', async () => {
+    const marker = `nanocode-jobctl-${process.pid}-${Date.now()}`;
+    const ctx = toolContext(tempDir());
+    const r = await bashTool.execute({ command: `set -m; (exec -a ${marker}-job sleep 1000) & echo done` }, ctx);
+    expect(text(r)).toBe('done\n[exit code 0]');
+    await expectGone(`${marker}-job`);
+    // Job control is still on: the foreground command has a group of its own too.
+    const t = await bashTool.execute({ command: `(exec -a ${marker}-bg sleep 1000) & (exec -a ${marker}-fg sleep 1000)`, timeout: 1 }, ctx);
+    expect(text(t)).toContain('[killed: timed out after 1 s]');
+    await expectGone(`${marker}-bg`);
+    await expectGone(`${marker}-fg`);
+  });
+
   it('keeps its completion marker out of reach: fd 3 is closed in the command and look-alike output does not end it', async () => {
     const ctx = toolContext(tempDir());
     const r = await bashTool.execute({ command: `{ true >&3; } 2>/dev/null && echo fd3-open || echo fd3-closed; printf '\\036NC0123=0\\037/\\036'; sleep 0.2; echo still-running` }, ctx);

@@ -1,11 +1,13 @@
-// Kills what a command left running in its shell's process group (background
-// jobs, their children, daemons that did not call setsid) while the shell
-// itself lives on. Without job control every process a command starts stays
-// in the shell's group, so the group is the complete list; but a kill of the
-// whole group would take the shell with it, so the members are found and
-// killed one by one. On Linux /proc is read directly (no process spawned),
-// and only PIDs handed out since the command began are looked at: the cost
-// follows what the command started, not how busy the machine is.
+// Kills what a command left running (background jobs, their children,
+// daemons that did not call setsid) while its shell lives on. The shell is
+// started in a session of its own, and every process a command starts stays
+// in that session, even in another process group (`set -m`, a nested job
+// control shell); only setsid leaves it. A kill of the shell's process group
+// would take the shell with it and miss those other groups, so the members
+// are found and killed one by one. On Linux /proc is read directly (no
+// process spawned), and only PIDs handed out since the command began are
+// looked at: the cost follows what the command started, not how busy the
+// machine is.
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 
@@ -26,13 +28,13 @@ export function lastPid(): number | undefined {
 }
 
 /**
- * SIGKILLs every process of group `pgid` except `keep`, round after round
- * until none is left. `since` (from lastPid before the command began) limits
- * the search to newer PIDs.
+ * SIGKILLs every process in the session of the shell `shell` (its session
+ * leader) but the shell itself, round after round until none is left.
+ * `since` (lastPid() before the command began) limits the search to newer PIDs.
  */
-export function killGroupExcept(pgid: number, keep: number, since?: number): void {
+export function killLeftovers(shell: number, since?: number): void {
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const pids = members(pgid, since).filter((pid) => pid !== keep);
+    const pids = members(shell, since).filter((pid) => pid !== shell);
     if (!pids.length) return;
     for (const pid of pids) {
       try {
@@ -44,9 +46,9 @@ export function killGroupExcept(pgid: number, keep: number, since?: number): voi
   }
 }
 
-/** Live (not zombie) processes in group `pgid`. */
-function members(pgid: number, since: number | undefined): number[] {
-  if (!linux) return psMembers(pgid);
+/** Live (not zombie) processes in session `sid` (elsewhere than Linux: in process group `sid`). */
+function members(sid: number, since: number | undefined): number[] {
+  if (!linux) return psMembers(sid);
   const until = lastPid();
   // PIDs wrap around at pid_max: newer ones are above `since` or, after a wrap, at most `until`.
   const wrapped = since !== undefined && until !== undefined && until < since;
@@ -56,9 +58,9 @@ function members(pgid: number, since: number | undefined): number[] {
     const pid = Number(name);
     if (!Number.isInteger(pid) || !isNew(pid)) continue;
     const stat = procStat(pid);
-    // After the command name, in parentheses: state, ppid, pgrp, ...
+    // After the command name, in parentheses: state, ppid, pgrp, session, ...
     const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields && fields[0] !== 'Z' && Number(fields[2]) === pgid) found.push(pid);
+    if (fields && fields[0] !== 'Z' && Number(fields[3]) === sid) found.push(pid);
   }
   return found;
 }
@@ -77,7 +79,7 @@ function procStat(pid: number): string | undefined {
   }
 }
 
-/** Elsewhere (macOS, BSD): ask ps. */
+/** Elsewhere (macOS, BSD): ask ps for the process group, as sessions are not listed portably. */
 function psMembers(pgid: number): number[] {
   try {
     const out = execFileSync('ps', ['-A', '-o', 'pid=', '-o', 'pgid=', '-o', 'stat='], { encoding: 'utf8' });
