@@ -106,6 +106,24 @@ describe('signals end nanocode as Ctrl-C does', () => {
     });
   }
 
+  it('SIGTERM while waiting for the model cancels the request, kills the idle shell of an earlier command, exit 143', async () => {
+    server = await startScriptedServer([bash('echo $$ > shell.pid'), { text: 'never finished', chunkDelayMs: 60_000 }]);
+    const ws = workspace();
+    const { child, done } = await headless(ws, ['run it']);
+    await waitUntil(() => server!.turnRequests().length === 2, 'the second model request');
+    const shell = Number(readFileSync(join(ws.cwd, 'shell.pid'), 'utf8'));
+    pids.push(shell);
+    expect(alive(shell)).toBe(true);
+
+    child.kill('SIGTERM');
+    const r = await done;
+    expect(r.code).toBe(143);
+    expect(r.stderr).toBe('nanocode: stopped by SIGTERM\n');
+    await waitUntil(() => !alive(shell), 'the idle shell to die');
+    // The session ends with the command's result; the cancelled answer is not recorded.
+    expect(ws.records().at(-1)).toMatchObject({ type: 'message', message: { role: 'tool', content: '(no output)\n[exit code 0]' } });
+  });
+
   it('SIGTERM in --mode json ends with an aborted result line carrying exit code 143', async () => {
     const fg = marked('fg');
     server = await startScriptedServer([bash(`exec -a ${fg} sleep 1000`), { text: 'unreachable' }]);
