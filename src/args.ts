@@ -28,7 +28,8 @@ Options:
   -h, --help                   show this help
   -v, --version                show the version
 
-Exit codes: 0 done, 1 failed (provider error, max turns), 2 usage or configuration error, 130 interrupted.`;
+Exit codes: 0 done, 1 failed (provider error, max turns), 2 usage or configuration error,
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM), 129 hung up (SIGHUP, the terminal closed).`;
 
 export interface Args {
   prompt?: string;
