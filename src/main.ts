@@ -5,6 +5,7 @@ import type { Agent } from './agent/agent.ts';
 import type { Sessions } from './session/sessions.ts';
 import { type Args, parseCliArgs, USAGE } from './args.ts';
 import { loadDotenv } from './config/dotenv.ts';
+import { endOnSignals } from './signals.ts';
 import { runHeadless } from './ui/headless.ts';
 
 declare const NANOCODE_VERSION: string;
@@ -34,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (args.help) return void process.stdout.write(`${USAGE}\n`), 0;
   if (args.version) return void process.stdout.write(`${NANOCODE_VERSION}\n`), 0;
+  const ending = endOnSignals();
 
   let { prompt, cwd } = args;
   if (!prompt && !process.stdin.isTTY) {
@@ -85,12 +87,11 @@ async function main(argv: string[]): Promise<number> {
   }
 
   process.stdout.on('error', () => {}); // a closed pipe or terminal is not our failure
-  const { endOnSignals } = await import('./signals.ts');
 
   if (interactive) {
     const { runRepl } = await import('./ui/repl.ts');
     const stop = new AbortController();
-    const ending = endOnSignals(() => stop.abort());
+    ending.cancel = () => stop.abort();
     // A terminal that goes away without a SIGHUP ends it the same way.
     process.stdin.on('error', () => {
       if (!ending.signal) ending.end('SIGHUP');
@@ -99,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
     return ending.exitCode ?? code;
   }
 
-  const ending = endOnSignals(() => agent.abort());
+  ending.cancel = () => agent.abort();
   const code = await runHeadless(agent.prompt(prompt!), {
     mode: args.mode,
     quiet: args.quiet,

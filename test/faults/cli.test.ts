@@ -19,6 +19,12 @@ async function env(home: string, extra: Record<string, string> = {}) {
   return { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.openaiBaseURL, NANOCODE_HOME: home, ...extra };
 }
 
+it('--help names the exit codes of SIGTERM and SIGHUP', async () => {
+  const r = await run(['--help']);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('143 terminated (SIGTERM), 129 hung up (SIGHUP, the terminal closed)');
+});
+
 describe('--cwd', () => {
   it('of a missing folder: exit 2 with a clear message, nothing asked, no session', async () => {
     const ws = workspace();

@@ -2,10 +2,11 @@
 // as Ctrl-C does (everything it started is killed, the session keeps how the
 // run ended, exit 128 + n); a finished command leaves nothing running; a
 // command that redirects or closes the shell's output still finishes.
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, jsonLines, start } from '../support/cli.ts';
+import { BIN, baseEnv, jsonLines, start, tempDir } from '../support/cli.ts';
 import { expectGone, killAll, pidsOf, uniqueName, waitUntil, type Workspace, workspace } from '../support/scenario.ts';
 import { type ScriptedServer, type ScriptTurn, startScriptedServer } from '../support/scripted-server.ts';
 import { openPane, type Pane } from '../support/tmux.ts';
@@ -122,6 +123,20 @@ describe('signals end nanocode as Ctrl-C does', () => {
     await waitUntil(() => !alive(shell), 'the idle shell to die');
     // The session ends with the command's result; the cancelled answer is not recorded.
     expect(ws.records().at(-1)).toMatchObject({ type: 'message', message: { role: 'tool', content: '(no output)\n[exit code 0]' } });
+  });
+
+  it('SIGTERM before a task has arrived (nanocode still reading stdin) exits 143 at once', async () => {
+    const child = spawn(process.execPath, [BIN], { cwd: tempDir(), env: baseEnv({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }), stdio: ['pipe', 'pipe', 'pipe'] });
+    if (child.pid) pids.push(child.pid);
+    const exited = new Promise<[number | null, string | null]>((resolve) => child.on('close', (code, signal) => resolve([code, signal])));
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    // Past a pipe's capacity, the write completes only once nanocode is reading stdin: its handlers are in place.
+    await new Promise((resolve) => child.stdin!.write('x'.repeat(1 << 20), resolve));
+    child.kill('SIGTERM');
+    const [code, signal] = await exited;
+    expect([code, signal]).toEqual([143, null]);
+    expect(stderr).toBe('');
   });
 
   it('SIGTERM in --mode json ends with an aborted result line carrying exit code 143', async () => {
