@@ -1,14 +1,25 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { commandEnv } from '../../src/safety/secrets.ts';
 import { bashTool } from '../../src/tools/bash.ts';
 import { tempDir } from '../support/cli.ts';
-import { expectGone } from '../support/scenario.ts';
+import { expectGone, killAll, uniqueName } from '../support/scenario.ts';
 import { text, toolContext } from '../support/tool-context.ts';
 
 const alive = (name: string) => spawnSync('pgrep', ['-f', `^${name} `]).status === 0;
+
+/** Markers for `exec -a` (as `<marker>-fg`, `-bg`, ...), killed after each test even when it fails. */
+const names: string[] = [];
+const marked = (label: string) => {
+  const name = uniqueName(label);
+  names.push(name);
+  return name;
+};
+afterEach(() => {
+  for (const name of names.splice(0)) for (const suffix of ['', '-fg', '-bg', '-job', '-kid']) killAll(`${name}${suffix}`);
+});
 
 describe('bash', () => {
   it('reports output and the exit code; a failing command is an error result', async () => {
@@ -39,7 +50,7 @@ describe('bash', () => {
   });
 
   it('kills the whole process group on timeout, background children included', async () => {
-    const marker = `nanocode-timeout-${process.pid}-${Date.now()}`;
+    const marker = marked('timeout');
     const ctx = toolContext(tempDir());
     const started = Date.now();
     const r = await bashTool.execute({ command: `(exec -a ${marker}-bg sleep 1000) & echo started; exec -a ${marker}-fg sleep 1000`, timeout: 1 }, ctx);
@@ -50,7 +61,7 @@ describe('bash', () => {
   });
 
   it('stops background processes when the command ends', async () => {
-    const marker = `nanocode-bg-${process.pid}-${Date.now()}`;
+    const marker = marked('bg');
     const ctx = toolContext(tempDir());
     const r = await bashTool.execute({ command: `(exec -a ${marker} sleep 1000) & echo done` }, ctx);
     expect(text(r)).toBe('done\n[exit code 0]');
@@ -58,7 +69,7 @@ describe('bash', () => {
   });
 
   it("kills a background job's children with it when the command ends", async () => {
-    const marker = `nanocode-bgkid-${process.pid}-${Date.now()}`;
+    const marker = marked('bgkid');
     const ctx = toolContext(tempDir());
     const r = await bashTool.execute({ command: `(bash -c "exec -a ${marker}-kid sleep 1000" & exec -a ${marker}-job sleep 1000) & sleep 0.2; echo done` }, ctx);
     expect(text(r)).toBe('done\n[exit code 0]');
@@ -68,7 +79,7 @@ describe('bash', () => {
   });
 
   it('kills jobs a command moved to process groups of their own (set -m), when it ends and on timeout', async () => {
-    const marker = `nanocode-jobctl-${process.pid}-${Date.now()}`;
+    const marker = marked('jobctl');
     const ctx = toolContext(tempDir());
     const r = await bashTool.execute({ command: `set -m; (exec -a ${marker}-job sleep 1000) & echo done` }, ctx);
     expect(text(r)).toBe('done\n[exit code 0]');
