@@ -1,5 +1,7 @@
 // Command-line flags.
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 export const USAGE = `nanocode: a coding agent for your terminal
@@ -26,7 +28,8 @@ Options:
   -h, --help                   show this help
   -v, --version                show the version
 
-Exit codes: 0 done, 1 failed (provider error, max turns), 2 usage or configuration error, 130 interrupted.`;
+Exit codes: 0 done, 1 failed (provider error, max turns), 2 usage or configuration error,
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM), 129 hung up (SIGHUP, the terminal closed).`;
 
 export interface Args {
   prompt?: string;
@@ -104,8 +107,8 @@ export function parseCliArgs(argv: string[]): Args {
     cwd: v.cwd,
     mode,
     quiet: !!v.quiet,
-    systemPrompt: textOrFile(v['system-prompt']),
-    appendSystemPrompt: textOrFile(v['append-system-prompt']),
+    systemPrompt: textOrFile('--system-prompt', v['system-prompt']),
+    appendSystemPrompt: textOrFile('--append-system-prompt', v['append-system-prompt']),
     tools: v.tools === undefined ? undefined : v.tools === 'none' ? [] : v.tools.split(',').map((s) => s.trim()).filter(Boolean),
     help: !!v.help,
     version: !!v.version,
@@ -116,8 +119,21 @@ export function parseCliArgs(argv: string[]): Args {
   };
 }
 
-/** A flag value that names an existing file means the file's content. */
-function textOrFile(value: string | undefined): string | undefined {
+/**
+ * A flag value that names an existing file means the file's content. A value
+ * that looks like a path (./, ../, /, ~/, or .md/.txt) must be a file one can
+ * read: a typo in a path must not become the prompt.
+ */
+function textOrFile(flag: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  return existsSync(value) ? readFileSync(value, 'utf8') : value;
+  const looksLikePath = /^(\.{0,2}\/|~\/)/.test(value) || /\.(md|txt)$/i.test(value);
+  const path = value.startsWith('~/') ? join(homedir(), value.slice(2)) : value;
+  if (!looksLikePath && !existsSync(path)) return value;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if (!looksLikePath) return value; // a folder that happens to share the text's name
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`${flag} ${value}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (err as Error).message}`);
+  }
 }

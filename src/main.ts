@@ -1,9 +1,11 @@
 // The nanocode command: flags, stdin, configuration, then a frontend.
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Agent } from './agent/agent.ts';
 import type { Sessions } from './session/sessions.ts';
 import { type Args, parseCliArgs, USAGE } from './args.ts';
 import { loadDotenv } from './config/dotenv.ts';
+import { endOnSignals } from './signals.ts';
 import { runHeadless } from './ui/headless.ts';
 
 declare const NANOCODE_VERSION: string;
@@ -33,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (args.help) return void process.stdout.write(`${USAGE}\n`), 0;
   if (args.version) return void process.stdout.write(`${NANOCODE_VERSION}\n`), 0;
+  const ending = endOnSignals();
 
   let { prompt, cwd } = args;
   if (!prompt && !process.stdin.isTTY) {
@@ -47,6 +50,11 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   cwd = resolve(cwd ?? process.cwd());
+  const notFolder = folderProblem(cwd);
+  if (notFolder) {
+    process.stderr.write(`nanocode: ${args.cwd !== undefined ? '--cwd' : 'cwd'} ${cwd}: ${notFolder}\n`);
+    return 2;
+  }
   const { nanocodeHome } = await import('./config/settings.ts');
   const home = nanocodeHome(); // before .env: it must not move nanocode's own folder
   loadDotenv(cwd);
@@ -79,25 +87,38 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
+  process.stdout.on('error', () => {}); // a closed pipe or terminal is not our failure
+
   if (interactive) {
     const { runRepl } = await import('./ui/repl.ts');
-    return runRepl({ agent, home, sessions, pickSession: args.resume === true });
+    const stop = new AbortController();
+    ending.cancel = () => stop.abort();
+    // A terminal that goes away without a SIGHUP ends it the same way.
+    process.stdin.on('error', () => {
+      if (!ending.signal) ending.end('SIGHUP');
+    });
+    const code = await runRepl({ agent, home, sessions, pickSession: args.resume === true, signal: stop.signal });
+    return ending.exitCode ?? code;
   }
 
-  // First Ctrl-C cancels cleanly (exit 130); a second one exits at once.
-  let interrupted = false;
-  process.on('SIGINT', () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    agent.abort();
-  });
-  process.stdout.on('error', () => {}); // a closed pipe is not our failure
-
-  return runHeadless(agent.prompt(prompt!), {
+  ending.cancel = () => agent.abort();
+  const code = await runHeadless(agent.prompt(prompt!), {
     mode: args.mode,
     quiet: args.quiet,
     progress: !!process.stderr.isTTY,
+    signalExit: () => ending.exitCode,
   });
+  if (ending.signal) process.stderr.write(`nanocode: stopped by ${ending.signal}\n`);
+  return ending.exitCode ?? code;
+}
+
+/** Why `dir` cannot be the working folder, if it cannot. */
+function folderProblem(dir: string): string | undefined {
+  try {
+    return statSync(dir).isDirectory() ? undefined : 'not a folder';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (err as Error).message;
+  }
 }
 
 /**

@@ -7,6 +7,8 @@ export interface HeadlessOptions {
   quiet: boolean;
   /** Progress lines on stderr (tool calls); on when stderr is a terminal. */
   progress: boolean;
+  /** The exit code of a signal that stopped the run (SIGTERM: 143), if one did. */
+  signalExit?: () => number | undefined;
   out?: NodeJS.WritableStream;
   err?: NodeJS.WritableStream;
 }
@@ -18,6 +20,7 @@ export async function runHeadless(events: AsyncIterable<AgentEvent>, o: Headless
   const out = o.out ?? process.stdout;
   const err = o.err ?? process.stderr;
   let exit = 1;
+  let error: string | undefined;
   for await (const e of events) {
     if (o.mode === 'json') out.write(`${JSON.stringify(e)}\n`);
     else if (e.type === 'tool_call' && o.progress && !o.quiet) err.write(`⏺ ${e.name}(${summarize(e.args)})\n`);
@@ -25,11 +28,15 @@ export async function runHeadless(events: AsyncIterable<AgentEvent>, o: Headless
     if (e.type === 'retry' && !o.quiet && o.mode === 'text') {
       err.write(`retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt} of ${e.maxAttempts}): ${e.message}\n`);
     }
-    if (e.type === 'error' && o.mode === 'text') err.write(`nanocode: ${e.message}\n`);
+    if (e.type === 'error') {
+      // Also in JSON mode: a script that only checks stderr must see it.
+      error = e.message;
+      err.write(`nanocode: ${e.message}\n`);
+    }
     if (e.type === 'done') {
-      exit = EXIT_CODES[e.reason];
+      exit = o.signalExit?.() ?? EXIT_CODES[e.reason];
       if (o.mode === 'json') {
-        const result = { type: 'result', reason: e.reason, exitCode: exit, text: e.text, turns: e.turns, usage: e.usage, cost: e.cost };
+        const result = { type: 'result', reason: e.reason, exitCode: exit, ...(error !== undefined && { error }), text: e.text, turns: e.turns, usage: e.usage, cost: e.cost };
         out.write(`${JSON.stringify(result)}\n`);
       } else if (e.text) {
         out.write(e.text.endsWith('\n') ? e.text : `${e.text}\n`);

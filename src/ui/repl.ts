@@ -22,6 +22,8 @@ export interface ReplOptions {
   pickSession?: boolean;
   input?: NodeJS.ReadStream;
   output?: NodeJS.WriteStream;
+  /** Aborted on SIGTERM or SIGHUP: the run is cancelled, then the REPL ends (130, as Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 const DOUBLE_CTRL_C_MS = 2000;
@@ -58,12 +60,14 @@ class Repl {
     steering: () => this.queue.steer.splice(0),
     confirm: (question: string) => this.confirm(question),
   };
+  private readonly signal?: AbortSignal;
 
   constructor(o: ReplOptions) {
     this.agent = o.agent;
     this.home = o.home;
     this.sessions = o.sessions;
     this.pickSession = !!o.pickSession;
+    this.signal = o.signal;
     this.input = o.input ?? process.stdin;
     this.output = o.output ?? process.stdout;
     this.style = styleFor(this.output);
@@ -108,6 +112,7 @@ class Repl {
     this.print([this.style.gray(`nanocode · ${this.agent.choice.model} · ${this.agent.cwd} · /help for commands`), '']);
     if (this.agent.messages.length) this.print([this.style.gray(`Continuing a conversation of ${this.agent.messages.length} messages.`), '']);
     if (this.pickSession) void this.command('/resume');
+    this.signal?.addEventListener('abort', () => (this.running ? this.agent.abort() : this.finish(130)), { once: true });
     return done.then((code) => {
       this.input.off('data', onData);
       this.output.off('resize', onResize);
@@ -328,6 +333,7 @@ class Repl {
       this.running = false;
       this.transcript = this.newTranscript();
     }
+    if (this.signal?.aborted) return this.finish(130);
     // Steering that arrived too late for this run, then follow-ups, go next.
     const next = this.queue.steer.length ? this.queue.steer.splice(0).join('\n\n') : this.queue.followup.shift();
     this.draw();

@@ -1,13 +1,25 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { commandEnv } from '../../src/safety/secrets.ts';
 import { bashTool } from '../../src/tools/bash.ts';
 import { tempDir } from '../support/cli.ts';
+import { expectGone, killAll, uniqueName } from '../support/scenario.ts';
 import { text, toolContext } from '../support/tool-context.ts';
 
 const alive = (name: string) => spawnSync('pgrep', ['-f', `^${name} `]).status === 0;
+
+/** Markers for `exec -a` (as `<marker>-fg`, `-bg`, ...), killed after each test even when it fails. */
+const names: string[] = [];
+const marked = (label: string) => {
+  const name = uniqueName(label);
+  names.push(name);
+  return name;
+};
+afterEach(() => {
+  for (const name of names.splice(0)) for (const suffix of ['', '-fg', '-bg', '-job', '-kid']) killAll(`${name}${suffix}`);
+});
 
 describe('bash', () => {
   it('reports output and the exit code; a failing command is an error result', async () => {
@@ -38,7 +50,7 @@ describe('bash', () => {
   });
 
   it('kills the whole process group on timeout, background children included', async () => {
-    const marker = `nanocode-timeout-${process.pid}-${Date.now()}`;
+    const marker = marked('timeout');
     const ctx = toolContext(tempDir());
     const started = Date.now();
     const r = await bashTool.execute({ command: `(exec -a ${marker}-bg sleep 1000) & echo started; exec -a ${marker}-fg sleep 1000`, timeout: 1 }, ctx);
@@ -49,11 +61,62 @@ describe('bash', () => {
   });
 
   it('stops background processes when the command ends', async () => {
-    const marker = `nanocode-bg-${process.pid}-${Date.now()}`;
+    const marker = marked('bg');
     const ctx = toolContext(tempDir());
     const r = await bashTool.execute({ command: `(exec -a ${marker} sleep 1000) & echo done` }, ctx);
     expect(text(r)).toBe('done\n[exit code 0]');
     expect(alive(marker)).toBe(false);
+  });
+
+  it("kills a background job's children with it when the command ends", async () => {
+    const marker = marked('bgkid');
+    const ctx = toolContext(tempDir());
+    const r = await bashTool.execute({ command: `(bash -c "exec -a ${marker}-kid sleep 1000" & exec -a ${marker}-job sleep 1000) & sleep 0.2; echo done` }, ctx);
+    expect(text(r)).toBe('done\n[exit code 0]');
+    // SIGKILLed at the end of the command: gone as soon as the kernel gets to them.
+    await expectGone(`${marker}-job`);
+    await expectGone(`${marker}-kid`);
+  });
+
+  it('kills jobs a command moved to process groups of their own (set -m), when it ends and on timeout', async () => {
+    const marker = marked('jobctl');
+    const ctx = toolContext(tempDir());
+    const r = await bashTool.execute({ command: `set -m; (exec -a ${marker}-job sleep 1000) & echo done` }, ctx);
+    expect(text(r)).toBe('done\n[exit code 0]');
+    await expectGone(`${marker}-job`);
+    // Job control is still on: the foreground command has a group of its own too.
+    const t = await bashTool.execute({ command: `(exec -a ${marker}-bg sleep 1000) & (exec -a ${marker}-fg sleep 1000)`, timeout: 1 }, ctx);
+    expect(text(t)).toContain('[killed: timed out after 1 s]');
+    await expectGone(`${marker}-bg`);
+    await expectGone(`${marker}-fg`);
+  });
+
+  it('keeps its completion marker out of reach: fd 3 is closed in the command and look-alike output does not end it', async () => {
+    const ctx = toolContext(tempDir());
+    const r = await bashTool.execute({ command: `{ true >&3; } 2>/dev/null && echo fd3-open || echo fd3-closed; printf '\\036NC0123=0\\037/\\036'; sleep 0.2; echo still-running` }, ctx);
+    expect(text(r)).toBe('fd3-closed\n\x1eNC0123=0\x1f/\x1estill-running\n[exit code 0]');
+  });
+
+  it('reports the status of a command that ends the shell, and runs the next one in a fresh shell in the same folder', async () => {
+    const dir = tempDir();
+    const ctx = toolContext(dir);
+    await bashTool.execute({ command: 'mkdir -p sub && cd sub' }, ctx);
+    expect(await bashTool.execute({ command: 'echo bye; exit 3' }, ctx)).toEqual({ content: 'bye\n[exit code 3]', isError: true });
+    expect(text(await bashTool.execute({ command: 'pwd' }, ctx))).toBe(`${dir}/sub\n[exit code 0]`);
+  });
+
+  it('starts a fresh shell in the nearest existing folder when the last one was deleted', async () => {
+    const dir = tempDir();
+    const ctx = toolContext(dir);
+    await bashTool.execute({ command: 'mkdir -p gone/deeper && cd gone/deeper' }, ctx);
+    expect(text(await bashTool.execute({ command: 'rm -rf ../../gone; exit 0' }, ctx))).toBe('(no output)\n[exit code 0]');
+    expect(text(await bashTool.execute({ command: 'pwd' }, ctx))).toBe(`${dir}\n[exit code 0]`);
+  });
+
+  it('adds one exit listener for all shells, not one per shell', async () => {
+    const before = process.listenerCount('exit');
+    for (let i = 0; i < 5; i++) await bashTool.execute({ command: 'true' }, toolContext(tempDir()));
+    expect(process.listenerCount('exit') - before).toBeLessThanOrEqual(1);
   });
 
   it('cuts output to 8000 bytes, keeping head and tail, with the full output in a log file', async () => {
