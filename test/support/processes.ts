@@ -27,6 +27,15 @@ export function commandLine(pid: number): string {
   }
 }
 
+export function parentOf(pid: number): number | undefined {
+  try {
+    // The command name in parentheses may hold spaces; the fields after it do not.
+    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
 export function killPids(pids: number[]): void {
   for (const pid of pids) {
     try {
