@@ -4,7 +4,7 @@ import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { ConfigError, chooseModel, missingKeyMessage, type ModelChoice, requestedModel } from '../config/providers.ts';
 import { loadSettings, nanocodeHome } from '../config/settings.ts';
 import { costOf, modelInfo, type ModelInfo } from '../model/catalog.ts';
-import { probeLocalServers } from '../model/probe.ts';
+import { localPorts, probeLocalServers } from '../model/probe.ts';
 import { createModel } from '../model/resolve.ts';
 import type { AgentEvent } from '../protocol/events.ts';
 import { addUsage, emptyUsage, type Message, type Usage } from '../protocol/messages.ts';
@@ -88,7 +88,7 @@ export class Agent {
     const cwd = opts.cwd ?? process.cwd();
     const settings = loadSettings(opts.home ?? nanocodeHome(env), cwd);
     const choice =
-      chooseModel(opts.model, env) ?? (await probeLocalServers(requestedModel(opts.model, env))) ?? fail(missingKeyMessage());
+      chooseModel(opts.model, env) ?? (await probeLocalServers(requestedModel(opts.model, env), localPorts(env))) ?? fail(missingKeyMessage());
     const tools = opts.tools?.length && typeof opts.tools[0] !== 'string' ? (opts.tools as Tool[]) : selectTools(opts.tools as string[] | undefined);
     const system = buildSystemPrompt({ cwd, tools, override: opts.systemPrompt, append: opts.appendSystemPrompt });
     const model = await createModel(choice);

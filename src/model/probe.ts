@@ -1,8 +1,21 @@
 // With no key configured, look for a local OpenAI-compatible server.
+import { z } from 'zod';
 import type { ModelChoice } from '../config/providers.ts';
 import { fetchModelIds } from './list-models.ts';
 
 export const LOCAL_PORTS = [11434, 1234, 8080, 8000]; // Ollama, LM Studio, llama.cpp, vLLM
+
+const Port = z.coerce.number().int().min(1).max(65535);
+
+/** NANOCODE_LOCAL_PORTS (comma-separated; empty: probe none) replaces the usual ports. */
+export function localPorts(env: NodeJS.ProcessEnv): number[] {
+  const list = env.NANOCODE_LOCAL_PORTS;
+  if (list === undefined) return LOCAL_PORTS;
+  return list.split(',').flatMap((p) => {
+    const port = Port.safeParse(p.trim());
+    return port.success ? [port.data] : [];
+  });
+}
 
 export async function probeLocalServers(model: string | undefined, ports = LOCAL_PORTS, timeoutMs = 300): Promise<ModelChoice | undefined> {
   const signal = AbortSignal.timeout(timeoutMs);

@@ -21,6 +21,7 @@ function parserFlags(): string[] {
   return [...flags, ...(source.includes("'--resume'") ? ['--resume'] : [])];
 }
 
+const portOf = (s: ScriptedServer) => new URL(s.url).port;
 const openai = (s: ScriptedServer, extra: Record<string, string> = {}) => ({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: s.openaiBaseURL, ...extra });
 
 describe('usage', () => {
@@ -61,11 +62,22 @@ describe('usage', () => {
   });
 
   it('with no key and no local server, exits 2 and lists the variables to set', async () => {
-    const r = await run(['task']);
+    // The only port probed is our own server's, which lists no models: what answers on the host's ports does not count.
+    server = await startScriptedServer([], { models: [] });
+    const r = await run(['task'], { env: { NANOCODE_LOCAL_PORTS: portOf(server) } });
+    expect(server.requests.map((q) => q.path)).toEqual(['/v1/models']);
     expect(r.code).toBe(2);
     for (const v of ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'GROQ_API_KEY', 'DEEPSEEK_API_KEY', 'XAI_API_KEY', 'OPENROUTER_API_KEY', 'OPENCODE_API_KEY']) {
       expect(r.stderr).toContain(v);
     }
+  });
+
+  it('with no key, uses a local server that lists models, with its first model', async () => {
+    server = await startScriptedServer([{ text: 'local answer' }], { models: ['local-coder', 'other'] });
+    const r = await run(['task'], { env: { NANOCODE_LOCAL_PORTS: portOf(server) } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('local answer\n');
+    expect(server.turnRequests()[0].body.model).toBe('local-coder');
   });
 });
 
