@@ -87,8 +87,9 @@ export class Agent {
     const env = opts.env ?? process.env;
     const cwd = opts.cwd ?? process.cwd();
     const settings = loadSettings(opts.home ?? nanocodeHome(env), cwd);
+    const ports = localPorts(env);
     const choice =
-      chooseModel(opts.model, env) ?? (await probeLocalServers(requestedModel(opts.model, env), localPorts(env))) ?? fail(missingKeyMessage());
+      chooseModel(opts.model, env) ?? (await probeLocalServers(requestedModel(opts.model, env), ports)) ?? fail(missingKeyMessage(ports));
     const tools = opts.tools?.length && typeof opts.tools[0] !== 'string' ? (opts.tools as Tool[]) : selectTools(opts.tools as string[] | undefined);
     const system = buildSystemPrompt({ cwd, tools, override: opts.systemPrompt, append: opts.appendSystemPrompt });
     const model = await createModel(choice);

@@ -2,11 +2,15 @@
 // answers on the host's ports.
 import { createServer } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Server } from 'node:net';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, beforeAll, expect, it } from 'vitest';
 import { LOCAL_PORTS, localPorts, probeLocalServers } from '../../src/model/probe.ts';
 
 const servers: Server[] = [];
 afterEach(() => servers.splice(0).forEach((s) => s.close()));
+
+// fetch's first use in a process sets it up (tens of ms on a busy machine);
+// done here, so it does not count against the probe's 300 ms.
+beforeAll(() => fetch('http://127.0.0.1:1/').catch(() => {}));
 
 /** A port where a connection is accepted and at once torn down, as when nothing listens. */
 async function refusing(): Promise<number> {
