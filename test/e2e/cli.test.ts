@@ -56,7 +56,8 @@ describe('usage', () => {
     [['--mode', 'xml', 'x'], /--mode is text or json/],
     [['--tools', 'read,fly', 'x'], /Unknown tool: fly\. Available: read, write, edit, apply_patch, bash, glob, grep, ls, find\./],
   ])('rejects %j with exit 2', async (args, message) => {
-    const r = await run(args, { env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' } });
+    // A model is named, so nothing asks port 9 which models it serves.
+    const r = await run(args, { env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', NANOCODE_MODEL: 'm' } });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
   });
