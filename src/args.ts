@@ -13,6 +13,7 @@ Usage:
                                the task from stdin, as JSON or plain text
 
 Options:
+  -p, --print <task>           the task (the same as giving it as an argument)
   -m, --model <id>             model id or provider/model (anthropic/claude-sonnet-4-6)
       --max-turns <n>          stop after n model turns (default 40)
       --cwd <dir>              working directory (default: current)

@@ -4,7 +4,7 @@ import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { ConfigError, chooseModel, missingKeyMessage, type ModelChoice, requestedModel } from '../config/providers.ts';
 import { loadSettings, nanocodeHome } from '../config/settings.ts';
 import { modelInfo, type ModelInfo } from '../model/catalog.ts';
-import { completeChoice } from '../model/probe.ts';
+import { completeChoice, localPorts } from '../model/probe.ts';
 import { createModel } from '../model/resolve.ts';
 import type { AgentEvent } from '../protocol/events.ts';
 import type { Message, Usage } from '../protocol/messages.ts';
@@ -98,10 +98,11 @@ export class Agent {
     const cwd = opts.cwd ?? process.cwd();
     const settings = loadSettings(opts.home ?? nanocodeHome(env), cwd);
     // Asked now (it never rejects), so any network question overlaps with building the prompt.
-    const choosing = completeChoice(chooseModel(opts.model, env), requestedModel(opts.model, env));
+    const ports = localPorts(env);
+    const choosing = completeChoice(chooseModel(opts.model, env), requestedModel(opts.model, env), ports);
     const tools = opts.tools?.length && typeof opts.tools[0] !== 'string' ? (opts.tools as Tool[]) : selectTools(opts.tools as string[] | undefined);
     const system = buildSystemPrompt({ cwd, tools, override: opts.systemPrompt, append: opts.appendSystemPrompt });
-    const choice = (await choosing) ?? fail(missingKeyMessage());
+    const choice = (await choosing) ?? fail(missingKeyMessage(ports));
     const model = await createModel(choice);
     return new Agent({
       choice,

@@ -154,12 +154,13 @@ function missingProviderKey(p: ProviderSpec, model: string): string {
   return `nanocode: ${vars} is not set, and the model ${model} needs it.\nSet it in the environment or in .env.`;
 }
 
-export function missingKeyMessage(): string {
+/** `probed`: the local ports that were looked at. */
+export function missingKeyMessage(probed: number[]): string {
   return [
     'nanocode: no model provider is configured.',
     'Set one of these environment variables (or put it in .env):',
     ...KEY_VARS.map((v) => `  ${v}`),
     'or point OPENAI_BASE_URL at any OpenAI-compatible server (Ollama, LM Studio, vLLM, ...).',
-    'No local server answered on ports 11434, 1234, 8080 or 8000.',
+    probed.length ? `No local server answered on ${probed.length > 1 ? 'ports' : 'port'} ${probed.join(', ')}.` : 'No local server was looked for (NANOCODE_LOCAL_PORTS is empty).',
   ].join('\n');
 }

@@ -1,27 +1,53 @@
 // The headless command line: flags, stdin, configuration and exit codes.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseCliArgs } from '../../src/args.ts';
 import { jsonLines, run, tempDir } from '../support/cli.ts';
 import { type ScriptedServer, startScriptedServer } from '../support/scripted-server.ts';
 
 let server: ScriptedServer | undefined;
 afterEach(async () => server?.close());
+const root = resolve(import.meta.dirname, '../..');
+
+/**
+ * Every flag the parser accepts (`--name`, and `-x` for a short one), read from
+ * its option table in src/args.ts, plus --resume, which it takes apart itself.
+ */
+function parserFlags(): string[] {
+  const source = readFileSync(join(root, 'src/args.ts'), 'utf8');
+  const table = /options: \{([^]*?)\n\s*\},/.exec(source)?.[1] ?? '';
+  const flags = [...table.matchAll(/^\s*'?([\w-]+)'?: \{ type: '\w+'(?:, short: '(\w)')?/gm)].flatMap(([, name, short]) => [`--${name}`, ...(short ? [`-${short}`] : [])]);
+  return [...flags, ...(source.includes("'--resume'") ? ['--resume'] : [])];
+}
+
+const portOf = (s: ScriptedServer) => new URL(s.url).port;
 const openai = (s: ScriptedServer, extra: Record<string, string> = {}) => ({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: s.openaiBaseURL, ...extra });
 
 describe('usage', () => {
-  it('--help lists every flag and exits 0', async () => {
+  it('--help and the table of options in the README list every flag the parser accepts, and the parser accepts every flag they list', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
-    for (const flag of ['--model', '--max-turns', '--cwd', '--mode', '--quiet', '--system-prompt', '--append-system-prompt', '--tools', '--version', '-p']) {
-      expect(r.stdout).toContain(flag);
+    const readmeTable = readFileSync(join(root, 'README.md'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('| `-'))
+      .join('\n');
+    const flags = parserFlags();
+    expect(flags.length).toBeGreaterThanOrEqual(15);
+    for (const flag of flags) {
+      const shown = new RegExp(`(^|[^\\w-])${flag}(?![\\w-])`, 'm');
+      expect(r.stdout, `--help lacks ${flag}`).toMatch(shown);
+      expect(readmeTable, `the README's table of options lacks ${flag}`).toMatch(shown);
+    }
+    for (const [flag] of r.stdout.matchAll(/(?<![\w-])--?[a-z][\w-]*/g)) {
+      expect(() => parseCliArgs([flag, 'x']), `the parser rejects ${flag}`).not.toThrow(/Unknown option/);
     }
   });
 
-  it('--version prints the package version', async () => {
-    const r = await run(['--version']);
+  it.each([['--version'], ['-v']])('%s prints the version in package.json', async (flag) => {
+    const r = await run([flag]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(r.stdout).toBe(`${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}\n`);
   });
 
   it.each([
@@ -30,17 +56,24 @@ describe('usage', () => {
     [['--mode', 'xml', 'x'], /--mode is text or json/],
     [['--tools', 'read,fly', 'x'], /Unknown tool: fly\. Available: read, write, edit, apply_patch, bash, glob, grep, ls, find\./],
   ])('rejects %j with exit 2', async (args, message) => {
-    const r = await run(args, { env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' } });
+    // A model is named, so nothing asks port 9 which models it serves.
+    const r = await run(args, { env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', NANOCODE_MODEL: 'm' } });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
   });
 
-  it('with no key and no local server, exits 2 and lists the variables to set', async () => {
-    const r = await run(['task']);
+  it('with no key and no local server, exits 2, lists the variables to set and the ports it looked at', async () => {
+    // The only port probed is our own server's, which lists no models: what answers on the host's ports does not count.
+    server = await startScriptedServer([], { models: [] });
+    const r = await run(['task'], { env: { NANOCODE_LOCAL_PORTS: portOf(server) } });
     expect(r.code).toBe(2);
     for (const v of ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'GROQ_API_KEY', 'DEEPSEEK_API_KEY', 'XAI_API_KEY', 'OPENROUTER_API_KEY', 'OPENCODE_API_KEY']) {
       expect(r.stderr).toContain(v);
     }
+    expect(r.stderr).toContain(`No local server answered on port ${portOf(server)}.`);
+    const none = await run(['task'], { env: { NANOCODE_LOCAL_PORTS: '' } });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('No local server was looked for (NANOCODE_LOCAL_PORTS is empty).');
   });
 });
 

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadSession } from '../../src/session/load.ts';
 import { projectSlug } from '../../src/session/records.ts';
 import { run, start, tempDir } from '../support/cli.ts';
+import { waitUntil } from '../support/scenario.ts';
 import { type ScriptedServer, startScriptedServer } from '../support/scripted-server.ts';
 
 let server: ScriptedServer | undefined;
@@ -26,8 +27,11 @@ async function killWhen(args: string[], opts: Parameters<typeof start>[1], marke
   const { child, done } = start(args, opts);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
-  while (!out.includes(marker)) await new Promise((r) => setTimeout(r, 20));
-  child.kill('SIGKILL');
+  try {
+    await waitUntil(() => out.includes(marker), `${marker} in the output`);
+  } finally {
+    child.kill('SIGKILL');
+  }
   await done;
 }
 

@@ -1,9 +1,9 @@
 // The interactive terminal, driven in tmux against the scripted model server.
-import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { tempDir } from '../support/cli.ts';
+import { expectGone, pidsOf, uniqueName, waitUntil } from '../support/scenario.ts';
 import { type ScriptedServer, startScriptedServer } from '../support/scripted-server.ts';
 import { openPane, type Pane } from '../support/tmux.ts';
 
@@ -62,25 +62,23 @@ it('queues input typed during a long tool run as steering for the next request',
 });
 
 it('Ctrl-C mid-tool kills the process group and returns to the prompt; the conversation goes on; a second Ctrl-C exits 130', async () => {
-  const marker = `nanocode-repl-${process.pid}-${Date.now()}`;
+  const marker = uniqueName('repl-sleep');
   server = await startScriptedServer([{ toolCalls: [{ name: 'bash', args: { command: `(exec -a ${marker}-bg sleep 1000) & exec -a ${marker} sleep 1000` } }] }, { text: 'Continuing.' }]);
   pane = openPane(env(server));
   await pane.waitFor('/help for commands');
   pane.submit('sleep forever');
-  await pane.waitFor(`bash((exec -a`);
-  await new Promise((r) => setTimeout(r, 300));
+  await waitUntil(() => pidsOf(marker).length === 1 && pidsOf(`${marker}-bg`).length === 1, 'both sleeps to run');
   pane.keys('C-c');
   await pane.waitFor('Interrupted');
-  const alive = (n: string) => spawnSync('pgrep', ['-f', `^${n} `]).status === 0;
-  expect(alive(marker)).toBe(false);
-  expect(alive(`${marker}-bg`)).toBe(false);
-  await new Promise((r) => setTimeout(r, 2100)); // past the double-press window
+  await expectGone(marker);
+  await expectGone(`${marker}-bg`);
   pane.submit('go on');
   await pane.waitFor('Continuing.');
   expect(messagesOf(1)).toContain('sleep forever');
   expect(messagesOf(1)).toContain('[killed: cancelled by the user]');
   expect(messagesOf(1)).toContain('go on');
-  // With text in the prompt, one Ctrl-C clears it and a second one exits.
+  // With text in the prompt, one Ctrl-C clears it and a second one exits
+  // (typing ended the double-press window of the interrupt above).
   pane.type('a draft');
   await pane.waitFor(/^› a draft/m);
   pane.keys('C-c');
@@ -235,7 +233,7 @@ it('re-wraps the live region when the terminal gets narrower', async () => {
   await pane.waitFor('/help for commands');
   pane.type('a long prompt that is typed before the window shrinks and must wrap');
   await pane.waitFor('must wrap');
-  execFileSync('tmux', ['resize-window', '-t', pane.name, '-x', '40']);
+  pane.resize(40);
   pane.type(' neatly');
   const screen = await pane.waitFor(/neatly\s*$/m);
   const rows = screen.split('\n');
