@@ -16,7 +16,7 @@ afterEach(async () => {
 /** A server that answers anything; the scenarios check it was never asked. */
 async function env(home: string, extra: Record<string, string> = {}) {
   server = await startScriptedServer([{ text: 'answered' }]);
-  return { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.openaiBaseURL, NANOCODE_HOME: home, ...extra };
+  return { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server!.openaiBaseURL, NANOCODE_MODEL: 'scripted-model', NANOCODE_HOME: home, ...extra };
 }
 
 it('--help names the exit codes of SIGTERM and SIGHUP', async () => {
@@ -101,7 +101,7 @@ describe('--mode json errors', () => {
   it('a provider error goes to stderr too, and the result line carries its message', async () => {
     const ws = workspace();
     server = await startScriptedServer([{ fault: { kind: 'status', status: 400, message: 'scripted bad request' } }]);
-    const r = await run(['--mode', 'json', 'task'], { cwd: ws.cwd, env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.openaiBaseURL, NANOCODE_HOME: ws.home } });
+    const r = await run(['--mode', 'json', 'task'], { cwd: ws.cwd, env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server!.openaiBaseURL, NANOCODE_MODEL: 'scripted-model', NANOCODE_HOME: ws.home } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^nanocode: .*scripted bad request.*\n$/);
     const events = jsonLines(r.stdout);
@@ -113,7 +113,7 @@ describe('--mode json errors', () => {
   it('the max-turns stop is an error on stderr and in the result line', async () => {
     const ws = workspace();
     server = await startScriptedServer([{ toolCalls: [{ name: 'bash', args: { command: 'true' } }] }]);
-    const r = await run(['--mode', 'json', '--max-turns', '1', 'task'], { cwd: ws.cwd, env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.openaiBaseURL, NANOCODE_HOME: ws.home } });
+    const r = await run(['--mode', 'json', '--max-turns', '1', 'task'], { cwd: ws.cwd, env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server!.openaiBaseURL, NANOCODE_MODEL: 'scripted-model', NANOCODE_HOME: ws.home } });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('nanocode: Stopped: reached the limit of 1 turns (--max-turns).\n');
     expect(jsonLines(r.stdout).at(-1)).toMatchObject({ type: 'result', reason: 'max_turns', error: 'Stopped: reached the limit of 1 turns (--max-turns).' });

@@ -73,7 +73,7 @@ function busyCommand(fg: string, bg: string, kid: string): string {
 }
 
 async function headless(ws: Workspace, args: string[]) {
-  return start(args, { cwd: ws.cwd, env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server!.openaiBaseURL, NANOCODE_HOME: ws.home } });
+  return start(args, { cwd: ws.cwd, env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server!.openaiBaseURL, NANOCODE_MODEL: 'scripted-model', NANOCODE_HOME: ws.home } });
 }
 
 /** The last session record: the cancelled command's result. */
@@ -126,7 +126,7 @@ describe('signals end nanocode as Ctrl-C does', () => {
   });
 
   it('SIGTERM before a task has arrived (nanocode still reading stdin) exits 143 at once', async () => {
-    const child = spawn(process.execPath, [BIN], { cwd: tempDir(), env: baseEnv({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN], { cwd: tempDir(), env: baseEnv({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', NANOCODE_MODEL: 'scripted-model' }), stdio: ['pipe', 'pipe', 'pipe'] });
     if (child.pid) pids.push(child.pid);
     const exited = new Promise<[number | null, string | null]>((resolve) => child.on('close', (code, signal) => resolve([code, signal])));
     let stderr = '';
@@ -170,7 +170,7 @@ describe('signals end nanocode as Ctrl-C does', () => {
     const [fg, bg, kid] = [marked('fg'), marked('bg'), marked('kid')];
     server = await startScriptedServer([bash(busyCommand(fg, bg, kid)), { text: 'unreachable' }]);
     const ws = workspace();
-    pane = openPane({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.openaiBaseURL, NANOCODE_HOME: ws.home }, { cwd: ws.cwd });
+    pane = openPane({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server!.openaiBaseURL, NANOCODE_MODEL: 'scripted-model', NANOCODE_HOME: ws.home }, { cwd: ws.cwd });
     await pane.waitFor('/help for commands');
     pane.submit('run it');
     await waitUntil(() => [fg, bg, kid].every((n) => pidsOf(n).length === 1), 'the command and its jobs to run');
@@ -189,7 +189,7 @@ describe('signals end nanocode as Ctrl-C does', () => {
   it('SIGTERM in an idle REPL ends it cleanly and kills the shell an earlier command left waiting, exit 143', async () => {
     server = await startScriptedServer([bash('echo $$ > shell.pid'), { text: 'Noted the shell.' }]);
     const ws = workspace();
-    pane = openPane({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.openaiBaseURL, NANOCODE_HOME: ws.home }, { cwd: ws.cwd });
+    pane = openPane({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server!.openaiBaseURL, NANOCODE_MODEL: 'scripted-model', NANOCODE_HOME: ws.home }, { cwd: ws.cwd });
     await pane.waitFor('/help for commands');
     pane.submit('note the shell');
     await pane.waitFor('Noted the shell.');
@@ -213,7 +213,7 @@ describe('signals end nanocode as Ctrl-C does', () => {
     const [fg, bg, kid] = [marked('fg'), marked('bg'), marked('kid')];
     server = await startScriptedServer([bash(busyCommand(fg, bg, kid)), { text: 'unreachable' }]);
     const ws = workspace();
-    pane = openPane({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.openaiBaseURL, NANOCODE_HOME: ws.home }, { cwd: ws.cwd });
+    pane = openPane({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server!.openaiBaseURL, NANOCODE_MODEL: 'scripted-model', NANOCODE_HOME: ws.home }, { cwd: ws.cwd });
     await pane.waitFor('/help for commands');
     pane.submit('run it');
     await waitUntil(() => [fg, bg, kid].every((n) => pidsOf(n).length === 1), 'the command and its jobs to run');

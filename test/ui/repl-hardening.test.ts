@@ -69,7 +69,7 @@ it('/q leaves a clean screen like Ctrl-D', async () => {
   const screen = await p.waitFor('EXIT:0');
   // Neither the prompt nor the status line is left behind, and nothing follows the exit.
   expect(screen).not.toMatch(/^›/m);
-  expect(screen).not.toContain('gpt-5.2 · ctx');
+  expect(screen).not.toContain('scripted-model · ctx');
   const r = rows(screen).filter(Boolean);
   expect(r.at(-1)).toBe('EXIT:0');
   expect(r.at(-2)).toContain('/help for commands');
@@ -146,7 +146,7 @@ it('streams a code block longer than the terminal: every line once, in order, an
   expect(r[open + 121]).toBe('╰─');
   for (const l of code) expect(occurrences(screen, `${l}\n`)).toBe(1);
   // The live region is intact below the answer.
-  expect(r.filter((l) => l.startsWith('gpt-5.2 · ctx'))).toHaveLength(1);
+  expect(r.filter((l) => l.startsWith('scripted-model · ctx'))).toHaveLength(1);
   expect(r.filter((l) => l.startsWith('›'))).toHaveLength(2); // the question and the empty prompt
 });
 
