@@ -160,7 +160,8 @@ describe('bash', () => {
   it('stops at once when cancelled', async () => {
     const controller = new AbortController();
     const ctx = toolContext(tempDir(), { signal: controller.signal });
-    setTimeout(() => controller.abort(), 200);
+    // Cancel once the command has visibly begun: a fixed timer could beat its output.
+    ctx.onOutput = (chunk) => void (chunk.includes('begun') && controller.abort());
     const started = Date.now();
     const r = await bashTool.execute({ command: 'echo begun; sleep 30' }, ctx);
     expect(Date.now() - started).toBeLessThan(2000);

@@ -138,6 +138,6 @@ describe('read', () => {
     expect(out[0]).toBe(`5000000| ${'5000000'.padStart(199, '0')}`);
     expect(out[99]).toBe(`5000099| ${'5000099'.padStart(199, '0')}`);
     expect(out[100]).toBe('[lines 5000000-5000099 of 5400000; use offset=5000100 to continue]');
-    expect(rss / 1024).toBeLessThan(200); // MB: Node and zod take about 80; the file is over 1,000
+    expect(rss / 1024).toBeLessThan(300); // MB: Node and zod take about 80, the rest is GC slack; the file is over 1,000
   });
 });
