@@ -112,7 +112,7 @@ export function skillsPromptPart(skills: readonly Skill[], maxBytes = 4000): str
   let out = PROMPT_HEAD;
   let shown = 0;
   for (const s of skills) {
-    const line = `\n- ${s.name}: ${s.description.replace(/\s+/g, ' ')}`;
+    const line = `\n- ${s.name}: ${s.description.replace(/\s+/g, ' ').trim()}`;
     // Room for the "N more" line (names are at most 64 bytes) unless this is the last skill.
     const reserve = shown === skills.length - 1 ? 0 : 160;
     if (size(out + line) + reserve > maxBytes) break;
