@@ -75,7 +75,7 @@ describe('context files', () => {
     const { root, load } = setup({
       'repo/AGENTS.md': [
         'Mail bob@example.com about @Component and @types/node.',
-        'Inline `@inline.md` is code.',
+        'Inline code: `cat @inline.md | wc` and ``a ` @inline.md b``.',
         '```ts',
         '@decorator.md',
         '```',
@@ -119,8 +119,9 @@ describe('context files', () => {
     expect(total).toBeLessThanOrEqual(MAX_CONTEXT_BYTES);
     expect(total).toBeGreaterThan(MAX_CONTEXT_BYTES - 200);
     expect(paths(root, loaded)).toEqual(['user/.nanocode/AGENTS.md', 'repo/AGENTS.md']);
-    const cut = loaded.parts[1].text;
-    expect(cut).toMatch(/r\n\[\.\.\. cut here: nanocode reads at most 64 KB of context files; read .*repo\/AGENTS\.md for the rest\]$/);
+    const cut = loaded.parts[1].text.split('\n');
+    expect(cut.at(-2)).toBe('r'.repeat(99));
+    expect(cut.at(-1)).toBe(`[... cut here: nanocode reads at most 64 KB of context files; read ${join(root, 'repo/AGENTS.md')} for the rest]`);
     expect(loaded.warnings).toHaveLength(1);
     expect(loaded.warnings[0]).toContain('limited to 64 KB');
     expect(loaded.warnings[0]).toContain(`${join(root, 'repo/AGENTS.md')} (`);
