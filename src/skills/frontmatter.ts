@@ -82,7 +82,7 @@ function parseValue(lines: string[], i: number, end: number, rest: string): [Fro
   return [fold([stripComment(rest), ...children.map((l) => l.trim())]).trim(), stop];
 }
 
-/** A key with nothing after it: a list of strings, a nested map (skipped), or empty. */
+/** A key with nothing after it: a list of strings, a nested map (skipped), a scalar on the next lines, or empty. */
 function nested(lines: string[], i: number, end: number): [FrontValue, number] {
   const stop = childEnd(lines, i, end, true);
   const children = lines
@@ -91,7 +91,8 @@ function nested(lines: string[], i: number, end: number): [FrontValue, number] {
     .filter((c) => c.text && !c.text.startsWith('#'));
   if (children.length === 0) return ['', stop];
   const isItem = (t: string) => /^-(\s|$)/.test(t);
-  if (!isItem(children[0].text)) return [{ map: true }, stop];
+  if (/^[\w.-]+\s*:(\s|$)/.test(children[0].text)) return [{ map: true }, stop];
+  if (!isItem(children[0].text)) return [inlineScalar(fold(children.map((c) => c.text)), children[0].line), stop];
   const odd = children.find((c) => !isItem(c.text));
   if (odd) throw new FrontmatterError(odd.line, 'list items must be one line each, starting with "- "');
   return [children.map((c) => inlineScalar(c.text.slice(1).trim(), c.line)), stop];

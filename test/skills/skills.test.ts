@@ -123,6 +123,11 @@ describe('SKILL.md frontmatter', () => {
         '  line 2',
         'plain: first: part # comment',
         '  continued',
+        'next-line:',
+        '  on the lines',
+        '  below',
+        'quoted-below:',
+        '  "quoted: below"',
         '---',
         '',
         '# Body',
@@ -142,6 +147,8 @@ describe('SKILL.md frontmatter', () => {
       flow: ['a', 'b c'],
       literal: 'line 1\nline 2',
       plain: 'first: part continued',
+      'next-line': 'on the lines below',
+      'quoted-below': 'quoted: below',
     });
     expect(fm.values.get('tags')!.line).toBe(13);
     expect(fm.body).toBe('# Body');
