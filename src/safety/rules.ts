@@ -73,6 +73,7 @@ export function parseRule(text: string, origin: RuleOrigin): Rule {
     if (spec !== undefined) fail('MCP rules take no parentheses: mcp__server, mcp__server__tool or mcp__server__*');
     const [server, ...rest] = name.slice(5).split('__');
     if (!server) fail('no server name after mcp__');
+    if (rest.length && !rest.join('')) fail(`no tool name after mcp__${server}__`);
     const tool = rest.length ? wildcard(rest.join('__')) : /^/;
     return make((req) => req.kind === 'mcp' && req.server === server && tool.test(req.tool));
   }

@@ -180,6 +180,7 @@ describe('invalid rules', () => {
     ['WebFetch(example.com)', 'WebFetch takes domain:<host>'],
     ['WebSearch(cats)', 'WebSearch takes no specifier'],
     ['mcp__', 'no server name after mcp__'],
+    ['mcp__github__', 'no tool name after mcp__github__'],
     ['mcp__github(x)', 'MCP rules take no parentheses'],
   ])('%j is refused: %s', (rule, why) => {
     expect(() => parseRule(rule, origin)).toThrow(`${origin.label}: invalid permission rule ${JSON.stringify(rule)}: ${why}`);
