@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chooseModel } from '../../src/config/providers.ts';
+import { chooseModel, ConfigError } from '../../src/config/providers.ts';
 import { configManifest, projectRoot, recordTrust, splitProjectEnv, trustState } from '../../src/config/trust.ts';
 import { tempDir } from '../support/cli.ts';
 
@@ -208,7 +208,13 @@ describe('splitProjectEnv', () => {
         const user = Object.fromEntries(userKeys.map((k) => [k, `user-${k}`]));
         const env = { ...user, ...splitProjectEnv(file, user).apply };
         for (const model of [undefined, 'claude-sonnet-4-6', 'gpt-5.2', 'anthropic/claude-x', 'openai/gpt-x']) {
-          const choice = chooseModel(model, env, home);
+          let choice;
+          try {
+            choice = chooseModel(model, env, home);
+          } catch (err) {
+            if (err instanceof ConfigError) continue; // a named provider without its key: nothing is sent anywhere
+            throw err;
+          }
           if (choice?.baseURL?.startsWith('http://evil.test')) {
             expect(choice.apiKey ?? 'none', JSON.stringify({ file, user, model })).not.toMatch(/^user-/);
           }
