@@ -1,11 +1,10 @@
 // An Agent is one conversation with one model and a toolset. Every frontend
 // (headless, JSON, REPL, library) drives this same class.
-import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { ConfigError, chooseModel, missingKeyMessage, type ModelChoice, requestedModel } from '../config/providers.ts';
 import { loadSettings, nanocodeHome } from '../config/settings.ts';
-import { modelInfo, type ModelInfo } from '../model/catalog.ts';
+import type { ModelInfo } from '../model/catalog.ts';
+import { ModelClient } from '../model/client.ts';
 import { completeChoice, localPorts } from '../model/probe.ts';
-import { createModel } from '../model/resolve.ts';
 import type { AgentEvent } from '../protocol/events.ts';
 import type { Message, Usage } from '../protocol/messages.ts';
 import type { Tool, ToolState } from '../protocol/tool.ts';
@@ -14,7 +13,6 @@ import { type CompactionSettings, compactionSettings, fitContext } from './compa
 import { ContextMeter, promptOverhead } from './context.ts';
 import { gitContext } from './git-context.ts';
 import { runLoop } from './loop.ts';
-import { Spending } from './spending.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
 import { selectTools } from './toolset.ts';
 
@@ -42,9 +40,7 @@ export interface PromptOptions {
 }
 
 interface AgentParts {
-  choice: ModelChoice;
-  model: LanguageModelV4;
-  info: ModelInfo;
+  client: ModelClient;
   tools: Tool[];
   system: string;
   cwd: string;
@@ -57,10 +53,8 @@ interface AgentParts {
 
 export class Agent {
   readonly messages: Message[] = [];
-  choice: ModelChoice;
-  info: ModelInfo;
-  /** Every request this session, each priced at the model that served it. */
-  private readonly spent = new Spending();
+  /** Every model request passes through it: the loop's, compaction's and side questions'. */
+  readonly client: ModelClient;
   private readonly meter = new ContextMeter();
   readonly compaction: CompactionSettings;
   /** Who sees every event of the conversation (the session store, the command log); not side questions. */
@@ -69,16 +63,13 @@ export class Agent {
   readonly system: string;
   readonly cwd: string;
   readonly maxTurns: number;
-  private model: LanguageModelV4;
   private readonly commandEnv: NodeJS.ProcessEnv;
   private readonly toolState: ToolState = { seen: new Map() };
   private controller = new AbortController();
   private gitPending: Promise<string | undefined> | undefined;
 
   private constructor(p: AgentParts) {
-    this.choice = p.choice;
-    this.model = p.model;
-    this.info = p.info;
+    this.client = p.client;
     this.tools = p.tools;
     this.system = p.system;
     this.cwd = p.cwd;
@@ -103,11 +94,8 @@ export class Agent {
     const tools = opts.tools?.length && typeof opts.tools[0] !== 'string' ? (opts.tools as Tool[]) : selectTools(opts.tools as string[] | undefined);
     const system = buildSystemPrompt({ cwd, tools, override: opts.systemPrompt, append: opts.appendSystemPrompt });
     const choice = (await choosing) ?? fail(missingKeyMessage(ports));
-    const model = await createModel(choice);
     return new Agent({
-      choice,
-      model,
-      info: modelInfo(choice.model, env),
+      client: await ModelClient.create(choice, env),
       tools,
       system,
       cwd,
@@ -135,16 +123,13 @@ export class Agent {
   async *compact(instructions?: string): AsyncGenerator<AgentEvent> {
     if (this.controller.signal.aborted) this.controller = new AbortController();
     const fit = {
-      model: this.model,
-      modelInfo: this.info,
+      client: this.client,
       messages: this.messages,
       window: this.info.contextWindow,
       settings: this.compaction,
       meter: this.meter,
       overhead: promptOverhead(this.system, this.tools.length),
       signal: this.controller.signal,
-      // The session's totals count it as it passes (track).
-      spent: new Spending(),
     };
     yield* this.track(fitContext(fit, 'compact', instructions));
   }
@@ -160,14 +145,22 @@ export class Agent {
     this.subscribers.push(fn);
   }
 
-  /** Token usage of every request this session. */
+  get choice(): ModelChoice {
+    return this.client.choice;
+  }
+
+  get info(): ModelInfo {
+    return this.client.info;
+  }
+
+  /** Token usage of every request this session (turns, summaries, side questions). */
   get usage(): Usage {
-    return this.spent.usage;
+    return this.client.totals().usage;
   }
 
   /** The cost of this session in USD, summed over the models used; undefined when no price is known. */
   get cost(): number | undefined {
-    return this.spent.cost;
+    return this.client.totals().cost;
   }
 
   /** Estimated tokens in the context now. */
@@ -188,8 +181,8 @@ export class Agent {
     const tools = readOnlyTools ? this.tools.filter((t) => t.readOnly) : [];
     // Copies: fitting the scratch history into the window must not cut the conversation's messages.
     const scratch: Message[] = [...this.messages.map((m) => ({ ...m })), { role: 'user', content: question }];
-    const config = { ...this.loopConfig(tools, readOnlyTools ? 10 : 1), meter: new ContextMeter(), compaction: { ...this.compaction, enabled: false } };
-    yield* this.track(runLoop(config, scratch), false);
+    const config = { ...this.loopConfig(tools, readOnlyTools ? 10 : 1), purpose: 'aside' as const, meter: new ContextMeter(), compaction: { ...this.compaction, enabled: false } };
+    yield* runLoop(config, scratch);
   }
 
   /** Starts a new conversation. */
@@ -202,15 +195,12 @@ export class Agent {
 
   /** Switches to another model of the same provider. */
   async setModel(id: string): Promise<void> {
-    this.choice = { ...this.choice, model: id };
-    this.model = await createModel(this.choice);
-    this.info = modelInfo(id);
+    await this.client.setModel(id);
   }
 
   private loopConfig(tools: Tool[], maxTurns: number) {
     return {
-      model: this.model,
-      modelInfo: this.info,
+      client: this.client,
       system: this.system,
       tools,
       cwd: this.cwd,
@@ -223,11 +213,10 @@ export class Agent {
     };
   }
 
-  /** Keeps the session's usage totals as events pass. */
-  private async *track(events: AsyncGenerator<AgentEvent>, publish = true): AsyncGenerator<AgentEvent> {
+  /** Shows the conversation's events to its subscribers as they pass. */
+  private async *track(events: AsyncGenerator<AgentEvent>): AsyncGenerator<AgentEvent> {
     for await (const e of events) {
-      if (e.type === 'usage') this.spent.add(e);
-      if (publish) this.publish(e);
+      this.publish(e);
       yield e;
     }
   }

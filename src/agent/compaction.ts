@@ -11,14 +11,11 @@
 //   3. shrink: if it still does not fit (one huge message), the largest
 //      messages are cut in the middle (shrink.ts).
 // The session file keeps every original message; compaction is a record.
-import type { LanguageModelV4 } from '@ai-sdk/provider';
-import type { ModelInfo } from '../model/catalog.ts';
-import { type StepResult, streamStep } from '../model/stream.ts';
+import type { ModelClient, Spending } from '../model/client.ts';
 import type { AgentEvent } from '../protocol/events.ts';
 import { type Message, textOf } from '../protocol/messages.ts';
 import { type ContextMeter, estimateTokens } from './context.ts';
 import { cutMiddle, shrinkToFit } from './shrink.ts';
-import { type Spending, usageEvent } from './spending.ts';
 
 export const SUMMARY_PREFIX = '[Summary of the earlier conversation]';
 const SNIP_MARK = 'lines snipped to save context';
@@ -160,14 +157,13 @@ export function fallbackSummary(messages: Message[], previous?: string): string 
 }
 
 export interface SummariseRequest {
-  model: LanguageModelV4;
-  modelInfo: ModelInfo;
+  client: ModelClient;
   messages: Message[];
   window: number;
   settings: CompactionSettings;
   signal: AbortSignal;
-  /** Where the summary's tokens are counted. */
-  spent: Spending;
+  /** One prompt's spending, where the summary's tokens count too (the client counts them anyway). */
+  spent?: Spending;
   /** Extra guidance from /compact. */
   instructions?: string;
 }
@@ -191,8 +187,7 @@ export async function* summarise(req: SummariseRequest): AsyncGenerator<AgentEve
   ].filter(Boolean).join('\n\n');
   let summary: string | undefined;
   try {
-    const step = yield* quietly(streamStep({ model: req.model, system: SUMMARY_SYSTEM, messages: [{ role: 'user', content: ask }], tools: [], signal: req.signal }));
-    yield req.spent.add(usageEvent('summary', req.model.modelId, req.modelInfo, step.usage));
+    const step = yield* req.client.stream('summary', { system: SUMMARY_SYSTEM, messages: [{ role: 'user', content: ask }], tools: [], signal: req.signal }, req.spent);
     summary = textOf(step.message).trim() || undefined;
   } catch (err) {
     if (req.signal.aborted) throw err;
@@ -205,19 +200,6 @@ export async function* summarise(req: SummariseRequest): AsyncGenerator<AgentEve
   const tokensAfter = messages.reduce((n, m) => n + estimateTokens(m), 0);
   yield { type: 'compaction', summary: summaryMessage, firstKept, tokensBefore, tokensAfter, fallback };
   return true;
-}
-
-/** A model step whose text is not for the user: only its retry notices pass. */
-async function* quietly(steps: AsyncGenerator<AgentEvent, StepResult>): AsyncGenerator<AgentEvent, StepResult> {
-  try {
-    for (;;) {
-      const next = await steps.next();
-      if (next.done) return next.value;
-      if (next.value.type === 'retry') yield next.value;
-    }
-  } finally {
-    await steps.return(undefined as never);
-  }
 }
 
 /** Which provider errors mean the request was too long is the model layer's call. */

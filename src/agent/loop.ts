@@ -6,9 +6,8 @@
 //
 // Everything that happens is yielded as an AgentEvent; the loop itself prints
 // nothing and knows nothing about terminals, sessions or HTTP.
-import type { LanguageModelV4 } from '@ai-sdk/provider';
-import type { ModelInfo } from '../model/catalog.ts';
-import { streamStep, type StepResult } from '../model/stream.ts';
+import { type ModelClient, Spending } from '../model/client.ts';
+import type { StepResult } from '../model/stream.ts';
 import type { AgentEvent, StopReason } from '../protocol/events.ts';
 import { type Message, textOf, toolCallsOf } from '../protocol/messages.ts';
 import type { Tool, ToolState } from '../protocol/tool.ts';
@@ -16,14 +15,15 @@ import { type CompactionSettings, fitContext, isContextOverflow } from './compac
 import { type ContextMeter, promptOverhead } from './context.ts';
 import { RepeatGuard } from './repeat-guard.ts';
 import { runTools } from './run-tools.ts';
-import { Spending, usageEvent } from './spending.ts';
 
 const CUT_OFF =
   '[Your last response was cut off by the output token limit. Continue where you left off; write large files in smaller pieces.]';
 
 export interface LoopConfig {
-  model: LanguageModelV4;
-  modelInfo: ModelInfo;
+  /** Every model request goes through it, and is counted there. */
+  client: ModelClient;
+  /** A side question's requests are counted apart from the conversation's turns. */
+  purpose?: 'turn' | 'aside';
   system: string;
   tools: Tool[];
   cwd: string;
@@ -42,12 +42,13 @@ export interface LoopConfig {
 
 /** Runs until the model stops calling tools, `maxTurns` is reached, or the signal aborts. */
 export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGenerator<AgentEvent> {
+  // This prompt's requests (turns and summaries), for `done`.
   const spent = new Spending();
   let turn = 0;
   let text = '';
   const guard = new RepeatGuard();
   const overhead = promptOverhead(cfg.system, cfg.tools.length);
-  const fit = { model: cfg.model, modelInfo: cfg.modelInfo, messages, window: cfg.modelInfo.contextWindow, settings: cfg.compaction, meter: cfg.meter, overhead, signal: cfg.signal, spent };
+  const fit = { client: cfg.client, messages, window: cfg.client.info.contextWindow, settings: cfg.compaction, meter: cfg.meter, overhead, signal: cfg.signal, spent };
   const done = (reason: StopReason): AgentEvent => ({ type: 'done', reason, text, turns: turn, usage: spent.usage, cost: spent.cost });
   const append = (message: Message): AgentEvent => {
     messages.push(message);
@@ -72,7 +73,7 @@ export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGener
     for (let overflow = false; !step; overflow = true) {
       try {
         yield* fitContext(fit, overflow ? 'overflow' : 'auto');
-        step = yield* streamStep({ model: cfg.model, system: cfg.system, messages, tools: cfg.tools, signal: cfg.signal });
+        step = yield* cfg.client.stream(cfg.purpose ?? 'turn', { system: cfg.system, messages, tools: cfg.tools, signal: cfg.signal }, spent);
       } catch (err) {
         if (cfg.signal.aborted) return yield done('aborted');
         if (overflow || !isContextOverflow(err)) {
@@ -83,7 +84,6 @@ export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGener
     }
     yield append(step.message);
     cfg.meter.record(step.usage, messages.length);
-    yield spent.add(usageEvent('turn', cfg.model.modelId, cfg.modelInfo, step.usage));
     text = textOf(step.message);
 
     // 2. No tool calls: the model has answered, unless its output was cut off.

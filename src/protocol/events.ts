@@ -26,10 +26,10 @@ export type AgentEvent =
   | { type: 'message'; message: Message }
   /**
    * Tokens of one request to `model`, and their cost when its price is known:
-   * a turn of the loop, or the summary a compaction asked for (which is never
-   * shown as assistant text).
+   * a turn of the loop, the summary a compaction asked for (which is never
+   * shown as assistant text), or a side question (/btw).
    */
-  | { type: 'usage'; purpose: 'turn' | 'summary'; model: string; usage: Usage; cost?: number }
+  | { type: 'usage'; purpose: 'turn' | 'summary' | 'aside'; model: string; usage: Usage; cost?: number }
   /** A failed request is being retried; any partial output of this step is discarded. */
   | { type: 'retry'; attempt: number; maxAttempts: number; delayMs: number; message: string }
   | { type: 'error'; message: string }

@@ -30,6 +30,10 @@ const SECTIONS = ['## Goal', '## Constraints', '## Progress', '### Done', '### I
 const SUMMARY_TEXT = SECTIONS.map((s) => `${s}\n- SUMMARY-ONLY-WORDS`).join('\n');
 const isSummaryRequest = (body: any) => typeof body?.messages?.[0]?.content === 'string' && body.messages[0].content.startsWith('You summarise');
 const summaries = { respond: (b: any): ScriptTurn | undefined => (isSummaryRequest(b) ? { text: SUMMARY_TEXT, usage: { input: 40_000, output: 2_000 } } : undefined) };
+/** Summaries that think aloud first: neither their thoughts nor their words are for the user. */
+const thinkingSummaries = { respond: (b: any) => (isSummaryRequest(b) ? { reasoning: 'SUMMARY-ONLY-THOUGHTS', text: SUMMARY_TEXT, usage: { input: 40_000, output: 2_000 } } : undefined) };
+const sumUsage = (events: any[]) =>
+  events.reduce((n, e) => ({ input: n.input + e.usage.input, output: n.output + e.usage.output, reasoning: n.reasoning + e.usage.reasoning, cacheRead: n.cacheRead + e.usage.cacheRead, cacheWrite: n.cacheWrite + e.usage.cacheWrite }), { input: 0, output: 0, reasoning: 0, cacheRead: 0, cacheWrite: 0 });
 /** Tokens as the scripted server counts them in its usage reports: one per 4 bytes of the request. */
 const wireTokens = (r: RecordedRequest) => Math.ceil(r.bytes / 4);
 const openai = (s: ScriptedServer, home: string, extra: Record<string, string> = {}) => ({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: s.openaiBaseURL, NANOCODE_MODEL: 'scripted-model', NANOCODE_HOME: home, ...extra });
@@ -204,17 +208,19 @@ describe('the compaction summary', () => {
 
   it('is never streamed as assistant text, and its tokens and cost are counted (--mode json)', async () => {
     const ws = workspace();
-    server = await startScriptedServer([...filling, { text: 'All steps done.' }], summaries);
+    server = await startScriptedServer([...filling, { text: 'All steps done.' }], thinkingSummaries);
     const r = await run(['--mode', 'json', '--model', 'gpt-4o-mini', 'do the steps'], { env: openai(server, ws.home, smallWindow), cwd: ws.cwd });
     const events = jsonLines(r.stdout);
     expect(r.code).toBe(0);
     await expectNoneLeftIn(ws.cwd);
     expect(events.filter((e) => e.type === 'compaction').length).toBeGreaterThan(0);
-    const streamed = events.filter((e) => e.type === 'text_delta').map((e) => e.text).join('');
+    const streamed = events.filter((e) => e.type === 'text_delta' || e.type === 'reasoning_delta').map((e) => e.text).join('');
     expect(streamed).toBe('All steps done.');
     expect(r.stdout.split('\n').filter((l) => l.includes('SUMMARY-ONLY-WORDS')).every((l) => JSON.parse(l).type === 'compaction')).toBe(true);
+    expect(r.stdout).not.toContain('SUMMARY-ONLY-THOUGHTS');
     const result = events.at(-1);
     expect(result).toMatchObject({ type: 'result', reason: 'stop', text: 'All steps done.' });
+    expect(JSON.stringify(result)).not.toContain('SUMMARY-ONLY');
 
     const usage = events.filter((e) => e.type === 'usage');
     const summaryUsage = usage.filter((e) => e.purpose === 'summary');
@@ -222,7 +228,9 @@ describe('the compaction summary', () => {
     expect(summaryUsage[0]).toMatchObject({ model: 'gpt-4o-mini', usage: { input: 40_000, output: 2_000 } });
     expect(summaryUsage[0].cost).toBeCloseTo((40_000 * 0.15 + 2_000 * 0.6) / 1e6, 10);
     expect(usage.filter((e) => e.purpose === 'turn')).toHaveLength(9);
-    expect(result.usage.input).toBe(usage.reduce((n, e) => n + e.usage.input, 0));
+    expect(usage.length).toBe(summaryUsage.length + 9);
+    // The result counts every request: the turns and the summaries.
+    expect(result.usage).toEqual(sumUsage(usage));
     expect(result.usage.input).toBeGreaterThan(40_000 * summaryUsage.length);
     expect(result.cost).toBeCloseTo(usage.reduce((n, e) => n + e.cost, 0), 10);
   });
@@ -237,6 +245,26 @@ describe('the compaction summary', () => {
     await expectNoneLeftIn(ws.cwd);
     expect(server.turnRequests().some((q) => isSummaryRequest(q.body))).toBe(true);
     expect(ws.records().some((rec) => rec.type === 'compaction' && rec.summary.content.includes('SUMMARY-ONLY-WORDS'))).toBe(true);
+  });
+
+  it('in the REPL, a compaction while the agent works shows its line, not the summary; /tokens counts its tokens', async () => {
+    const ws = workspace();
+    const answer: ScriptTurn = { text: 'All steps done.', usage: { input: 1000, output: 10 } };
+    server = await startScriptedServer([...filling, answer], thinkingSummaries);
+    pane = openPane(openai(server, ws.home, smallWindow), { cwd: ws.cwd });
+    await pane.waitFor('/help for commands');
+    pane.submit('do the steps');
+    await pane.waitFor('All steps done.');
+    const summaries = server.turnRequests().filter((q) => isSummaryRequest(q.body)).length;
+    expect(summaries).toBeGreaterThan(0);
+    pane.submit('/tokens');
+    const screen = await pane.waitFor(/input [\d,]+ .*output [\d,]+/);
+    expect(screen).toContain('compacted the conversation');
+    expect(screen).not.toContain('SUMMARY-ONLY');
+    expect(Number(/output ([\d,]+)/.exec(screen)![1].replace(/,/g, ''))).toBeGreaterThanOrEqual(2_000 * summaries + 10);
+    pane.submit('/q');
+    await pane.waitFor('EXIT:0');
+    await expectNoneLeftIn(ws.cwd);
   });
 
   it('/compact in the REPL shows a compaction line, not the summary, and /tokens counts its tokens', async () => {
@@ -284,6 +312,27 @@ describe('cost across models', () => {
     pane.submit('/tokens');
     await pane.waitFor('cost $2.6500');
     expect(server.turnRequests().map((q) => q.body.model)).toEqual(['gpt-4o-mini', 'gpt-4o']);
+    pane.submit('/q');
+    await pane.waitFor('EXIT:0');
+    await expectNoneLeftIn(ws.cwd);
+  });
+});
+
+describe('a side question (/btw)', () => {
+  it("is answered aside, and its tokens count in the session's totals (/tokens)", async () => {
+    const ws = workspace();
+    server = await startScriptedServer([
+      { text: 'Main answer.', usage: { input: 1000, output: 10 } },
+      { text: 'Aside answer.', usage: { input: 50_000, output: 500 } },
+    ]);
+    pane = openPane(openai(server, ws.home), { cwd: ws.cwd });
+    await pane.waitFor('/help for commands');
+    pane.submit('main question');
+    await pane.waitFor('Main answer.');
+    pane.submit('/btw a side question');
+    await pane.waitFor('Aside answer.');
+    pane.submit('/tokens');
+    await pane.waitFor(/input 51,000 .*output 510 /);
     pane.submit('/q');
     await pane.waitFor('EXIT:0');
     await expectNoneLeftIn(ws.cwd);
