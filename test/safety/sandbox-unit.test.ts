@@ -46,6 +46,8 @@ describe('explainSandboxFailure', () => {
   it('gives one hint per cause, even when several lines point at it', () => {
     const got = explainSandboxFailure('Could not resolve host: a\nconnect ECONNREFUSED 127.0.0.1:80\nRead-only file system', 1, false)!;
     expect(got.split('\n')).toHaveLength(2);
+    expect(got).toMatch(/If it needs the network/); // the first matching rule's
+    expect(got).not.toMatch(/unreachable/);
   });
 });
 
