@@ -5,7 +5,7 @@
 
 interface Rule {
   /** One hint per kind, the first rule's. */
-  kind: 'write' | 'network' | 'socket';
+  kind: 'write' | 'network' | 'socket' | 'privileges';
   /** Only in a shell without network. */
   offline?: boolean;
   pattern: RegExp;
@@ -38,6 +38,12 @@ const RULES: Rule[] = [
     kind: 'socket',
     pattern: /(socket|connect)[^\n]*operation not permitted|operation not permitted[^\n]*socket|connect EPERM/i,
     hint: 'local (Unix) sockets such as Docker\'s, tmux\'s or D-Bus\'s are blocked in the sandbox. If the command needs one, ask the user to run it outside the sandbox',
+  },
+  {
+    kind: 'privileges',
+    // bwrap sets no_new_privs: sudo, su and other setuid programs cannot raise privileges.
+    pattern: /no new privileges|\bnosuid\b/,
+    hint: 'commands cannot gain privileges inside the sandbox (sudo, su, setuid programs). Ask the user to run it themselves',
   },
 ];
 

@@ -26,6 +26,7 @@ describe('explainSandboxFailure', () => {
     ['node fetch 127.0.0.1', 'connect ECONNREFUSED 127.0.0.1:32825', /unreachable/],
     ['docker ps', 'dial unix /var/run/docker.sock: socket: operation not permitted', /Unix\) sockets/],
     ['tmux ls', 'error connecting to /tmp/tmux-0/default (Operation not permitted)', /Unix\) sockets/],
+    ['sudo true', 'sudo: The "no new privileges" flag is set, which prevents sudo from running as root.', /cannot gain privileges/],
     ['a plain failure', 'grep: nothing.txt: No such file or directory', undefined],
   ];
   for (const [what, output, hint] of cases) {
