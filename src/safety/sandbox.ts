@@ -23,7 +23,7 @@ export interface SandboxSpec extends MountSpec {
   /**
    * Whether the shell may reach the network. A shell without it cannot gain
    * it later: a command the user allows the network runs in a one-off shell
-   * with `network: true` (a fresh shell start, about as cheap as a command).
+   * with `network: true`, which costs one shell start (bench:sandbox).
    */
   network: boolean;
 }
@@ -53,7 +53,9 @@ function baseArgs(network: boolean, seccomp: boolean): string[] {
     ...(network ? [] : ['--unshare-net']),
     // With nanocode gone (even killed with SIGKILL) the whole sandbox goes.
     '--die-with-parent',
-    // No terminal to inject keystrokes into (TIOCSTI) even if one is ever inherited.
+    // No terminal to inject keystrokes into (TIOCSTI) even if one is ever
+    // inherited. It moves the shell out of bwrap's process group, so a
+    // kill(-pid) reaches bwrap alone, and --die-with-parent ends the rest.
     '--new-session',
     // Run as root, bwrap would keep every capability (remount / read-write).
     '--cap-drop', 'ALL',
@@ -74,6 +76,8 @@ function mountArgs(m: Mounts): string[] {
  * Spawn it with spawnSandboxed (which feeds the seccomp filter), detached as
  * today: killing its process group, or just the bwrap process, ends the PID
  * namespace and with it every process inside, setsid/nohup daemons included.
+ * Creates missing protected folders (see sandboxMounts), so call it once per
+ * shell start, not to print a command line.
  */
 export function sandboxCommand(bwrap: string, spec: SandboxSpec): SandboxCommand {
   const seccomp = seccompFilter();
