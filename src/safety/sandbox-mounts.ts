@@ -1,0 +1,151 @@
+// What the sandbox may write, and what stays read-only inside that. The rest
+// of the file system is read-only anyway; the work here is the exceptions
+// inside the writable folders: the repository's hooks and config (a hook
+// planted there runs, unsandboxed, at the user's next commit), the project's
+// .nanocode/ and nanocode's own home (settings, sessions, trust).
+import { lstatSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+
+export interface MountSpec {
+  /** The working folder: writable, except for the protected paths in it. */
+  workspace: string;
+  /** The temp folder (os.tmpdir()): writable. */
+  tmp: string;
+  /** nanocode's own folder (settings, sessions, trust): read-only. */
+  nanocodeHome: string;
+}
+
+export interface Mounts {
+  /** Folders bound writable, outermost first. */
+  writable: string[];
+  /**
+   * Folders between a writable root and a protected path, bound onto
+   * themselves. A mount point cannot be renamed or removed (EBUSY), so
+   * `mv .git x && mkdir -p .git/hooks` cannot sidestep the protection.
+   */
+  pinned: string[];
+  /** Paths bound read-only on top, each of which exists. */
+  readOnly: string[];
+}
+
+interface Protected {
+  path: string;
+  /** What to create when it is missing, so it cannot be created later; none: only protect it if it exists. */
+  missing: 'dir' | 'file' | 'none';
+}
+
+const inside = (path: string, root: string) => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+const exists = (path: string) => {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The real path, also of a path that does not exist yet (its nearest existing ancestor resolved). */
+function real(path: string): string {
+  const abs = resolve(path);
+  try {
+    return realpathSync(abs);
+  } catch {
+    const parent = dirname(abs);
+    return parent === abs ? abs : join(real(parent), basename(abs));
+  }
+}
+
+interface Git {
+  /** The `.git` entry found: a folder, or a file pointing elsewhere (worktrees, submodules). */
+  dotGit: string;
+  gitDir: string;
+  /** Where objects, refs, config and hooks live; gitDir itself outside worktrees. */
+  commonDir: string;
+}
+
+/** The repository the workspace belongs to, found the way git finds it: the nearest `.git` upwards. */
+export function findGit(workspace: string): Git | undefined {
+  for (let dir = workspace; ; dir = dirname(dir)) {
+    const dotGit = join(dir, '.git');
+    let gitDir: string | undefined;
+    try {
+      if (lstatSync(dotGit).isDirectory()) gitDir = dotGit;
+      else {
+        const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+        if (m) gitDir = real(resolve(dir, m[1].trim()));
+      }
+    } catch {
+      // no .git here
+    }
+    if (gitDir) {
+      let commonDir = gitDir;
+      try {
+        commonDir = real(resolve(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim()));
+      } catch {
+        // not a worktree
+      }
+      return { dotGit, gitDir, commonDir };
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function protectedPaths(workspace: string, nanocodeHome: string, git: Git | undefined): Protected[] {
+  const list: Protected[] = [
+    { path: join(workspace, '.nanocode'), missing: 'dir' },
+    { path: nanocodeHome, missing: 'dir' },
+  ];
+  if (!git) return list;
+  list.push(
+    { path: join(git.commonDir, 'hooks'), missing: 'dir' },
+    { path: join(git.commonDir, 'config'), missing: 'file' },
+    // Read only when the protected config enables them, so only kept as they are.
+    { path: join(git.commonDir, 'config.worktree'), missing: 'none' },
+    { path: join(git.gitDir, 'config.worktree'), missing: 'none' },
+  );
+  if (git.dotGit !== git.gitDir) {
+    // Redirections: rewritten, they would point git at a repository with other hooks.
+    list.push({ path: git.dotGit, missing: 'none' }, { path: join(git.gitDir, 'commondir'), missing: 'none' });
+  }
+  return list;
+}
+
+/**
+ * Works out the bind mounts for a workspace. Creates protected paths that are
+ * missing but could be created inside a writable folder (an empty
+ * `.nanocode/`, `.git/hooks/`, nanocode's home): bwrap needs something to
+ * mount on, and an empty folder is what the sandbox would otherwise create.
+ */
+export function sandboxMounts(spec: MountSpec): Mounts {
+  const workspace = real(spec.workspace);
+  const git = findGit(workspace);
+  // A repository above the workspace, or a worktree's, must stay writable for git add/commit.
+  const roots = [real(spec.tmp), workspace, ...(git ? [git.gitDir, git.commonDir] : [])];
+  const writable = [...new Set(roots)]
+    .sort((a, b) => a.length - b.length)
+    .filter((root, i, all) => !all.slice(0, i).some((outer) => inside(root, outer)));
+
+  const wanted = protectedPaths(workspace, real(spec.nanocodeHome), git);
+  // A path inside another protected path is read-only already.
+  const protect = wanted.filter((p) => !wanted.some((q) => q !== p && q.path !== p.path && inside(p.path, q.path)));
+  const pinned = new Set<string>();
+  const readOnly = new Set<string>();
+  for (const { path, missing } of protect) {
+    // The innermost mount it lies in: every folder between that and the path gets pinned.
+    const root = writable.filter((r) => inside(path, r)).at(-1);
+    if (!root) continue; // outside every writable folder: read-only with the rest
+    if (!exists(path)) {
+      if (missing === 'none') continue;
+      if (missing === 'dir') mkdirSync(path, { recursive: true });
+      else {
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, '', { flag: 'a' });
+      }
+    }
+    const parts = relative(root, path).split(sep).slice(0, -1);
+    parts.forEach((_, i) => pinned.add(join(root, ...parts.slice(0, i + 1))));
+    readOnly.add(path);
+  }
+  const byDepth = (paths: Iterable<string>) => [...paths].sort((a, b) => a.length - b.length);
+  return { writable, pinned: byDepth([...pinned].filter((p) => !readOnly.has(p))), readOnly: byDepth(readOnly) };
+}
