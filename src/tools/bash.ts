@@ -57,7 +57,7 @@ export const bashTool = defineTool({
       durationMs: Math.round(performance.now() - started),
       lines: output.lines,
       truncated: output.truncated,
-      ...(output.logPath && { fullOutputPath: output.logPath }),
+      ...(output.savedPath && { fullOutputPath: output.savedPath }),
       ...(killedBy && { killed: killedBy }),
     };
     const text = output.text();

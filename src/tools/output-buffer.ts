@@ -25,9 +25,13 @@ export class OutputBuffer {
     this.spills = spills;
   }
 
-  /** Where the full output was saved, when it was cut and could be. */
   get logPath(): string | undefined {
     return this.log?.path;
+  }
+
+  /** Where the output was saved (as much as the spill bound allows) when it was cut, unless saving failed. */
+  get savedPath(): string | undefined {
+    return this.log && !this.log.failed ? this.log.path : undefined;
   }
 
   /** The model gets the head and the tail only. */
