@@ -7,7 +7,7 @@ import { ModelClient } from '../model/client.ts';
 import { completeChoice, localPorts } from '../model/probe.ts';
 import type { AgentEvent } from '../protocol/events.ts';
 import type { Message, Usage } from '../protocol/messages.ts';
-import type { Tool, ToolState } from '../protocol/tool.ts';
+import type { Gate, Tool, ToolState } from '../protocol/tool.ts';
 import { commandEnv } from '../safety/secrets.ts';
 import { type CompactionSettings, compactionSettings, fitContext } from './compaction.ts';
 import { ContextMeter, promptOverhead } from './context.ts';
@@ -30,6 +30,8 @@ export interface AgentOptions {
   home?: string;
   /** Add git status to the first prompt (default true). */
   gitContext?: boolean;
+  /** The gate every tool call passes before it runs (permissions fill it). */
+  beforeToolCall?: Gate;
 }
 
 export interface PromptOptions {
@@ -49,6 +51,7 @@ interface AgentParts {
   maxTurns: number;
   useGit: boolean;
   compaction: CompactionSettings;
+  beforeToolCall?: Gate;
 }
 
 export class Agent {
@@ -67,6 +70,7 @@ export class Agent {
   private readonly toolState: ToolState = { seen: new Map() };
   private controller = new AbortController();
   private gitPending: Promise<string | undefined> | undefined;
+  private readonly beforeToolCall?: Gate;
 
   private constructor(p: AgentParts) {
     this.client = p.client;
@@ -76,6 +80,7 @@ export class Agent {
     this.commandEnv = p.commandEnv;
     this.maxTurns = p.maxTurns;
     this.compaction = p.compaction;
+    this.beforeToolCall = p.beforeToolCall;
     // Started now so it overlaps with the first request's preparation.
     this.gitPending = p.useGit ? gitContext(p.cwd) : undefined;
   }
@@ -103,6 +108,7 @@ export class Agent {
       maxTurns: opts.maxTurns ?? 40,
       useGit: opts.gitContext ?? true,
       compaction: compactionSettings(env),
+      beforeToolCall: opts.beforeToolCall,
     });
   }
 
@@ -178,7 +184,7 @@ export class Agent {
    */
   async *aside(question: string, readOnlyTools = false): AsyncGenerator<AgentEvent> {
     if (this.controller.signal.aborted) this.controller = new AbortController();
-    const tools = readOnlyTools ? this.tools.filter((t) => t.readOnly) : [];
+    const tools = readOnlyTools ? this.tools.filter((t) => t.permission === 'read') : [];
     // Copies: fitting the scratch history into the window must not cut the conversation's messages.
     const scratch: Message[] = [...this.messages.map((m) => ({ ...m })), { role: 'user', content: question }];
     const config = { ...this.loopConfig(tools, readOnlyTools ? 10 : 1), purpose: 'aside' as const, meter: new ContextMeter(), compaction: { ...this.compaction, enabled: false } };
@@ -210,6 +216,7 @@ export class Agent {
       signal: this.controller.signal,
       meter: this.meter,
       compaction: this.compaction,
+      beforeToolCall: this.beforeToolCall,
     };
   }
 

@@ -10,7 +10,7 @@ import { type ModelClient, Spending } from '../model/client.ts';
 import type { StepResult } from '../model/stream.ts';
 import type { AgentEvent, StopReason } from '../protocol/events.ts';
 import { type Message, textOf, toolCallsOf } from '../protocol/messages.ts';
-import type { Tool, ToolState } from '../protocol/tool.ts';
+import type { Gate, Tool, ToolState } from '../protocol/tool.ts';
 import { type CompactionSettings, fitContext, isContextOverflow } from './compaction.ts';
 import { type ContextMeter, promptOverhead } from './context.ts';
 import { RepeatGuard } from './repeat-guard.ts';
@@ -38,6 +38,8 @@ export interface LoopConfig {
   compaction: CompactionSettings;
   /** Asks the user a yes/no question (may the stuck model go on?); without it, the answer is no. */
   confirm?: (question: string) => Promise<boolean>;
+  /** Asked before every tool call runs: allow, deny with a reason, or rewrite the arguments. */
+  beforeToolCall?: Gate;
 }
 
 /** Runs until the model stops calling tools, `maxTurns` is reached, or the signal aborts. */
@@ -96,7 +98,7 @@ export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGener
 
     // 3. Run the tools and hand their results back on the next turn. A model
     //    stuck repeating itself is stopped, unless the user lets it go on.
-    const run = { tools: cfg.tools, cwd: cfg.cwd, env: cfg.env, state: cfg.toolState, signal: cfg.signal, guard, badArgs: step.badArgs };
+    const run = { tools: cfg.tools, cwd: cfg.cwd, env: cfg.env, state: cfg.toolState, signal: cfg.signal, guard, badArgs: step.badArgs, gate: cfg.beforeToolCall };
     const { messages: results, stuck } = yield* runTools(calls, run);
     for (const result of results) yield append(result);
     if (stuck && !(await cfg.confirm?.(`The model ${stuck}. Let it go on?`))) {

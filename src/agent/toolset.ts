@@ -10,14 +10,14 @@ import { lsTool } from '../tools/ls.ts';
 import { readTool } from '../tools/read.ts';
 import { writeTool } from '../tools/write.ts';
 
-export const BUILTIN_TOOLS = [readTool, writeTool, editTool, applyPatchTool, bashTool, globTool, grepTool, lsTool, findTool] as Tool[];
+export const builtinTools: Tool[] = [readTool, writeTool, editTool, applyPatchTool, bashTool, globTool, grepTool, lsTool, findTool];
 
 /** `names` is a list from --tools: undefined means all, [] means none. */
 export function selectTools(names?: string[]): Tool[] {
-  if (!names) return BUILTIN_TOOLS;
-  const unknown = names.filter((n) => !BUILTIN_TOOLS.some((t) => t.name === n));
+  if (!names) return builtinTools;
+  const unknown = names.filter((n) => !builtinTools.some((t) => t.name === n));
   if (unknown.length) {
-    throw new Error(`Unknown tool${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}. Available: ${BUILTIN_TOOLS.map((t) => t.name).join(', ')}.`);
+    throw new Error(`Unknown tool${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}. Available: ${builtinTools.map((t) => t.name).join(', ')}.`);
   }
-  return BUILTIN_TOOLS.filter((t) => names.includes(t.name));
+  return builtinTools.filter((t) => names.includes(t.name));
 }

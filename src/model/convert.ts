@@ -9,7 +9,7 @@ import type {
 } from '@ai-sdk/provider';
 import { z } from 'zod';
 import type { ImagePart, Message, TextPart, ToolMessage } from '../protocol/messages.ts';
-import type { Tool } from '../protocol/tool.ts';
+import { isZodSchema, type Tool } from '../protocol/tool.ts';
 
 const CACHE: SharedV4ProviderOptions = { anthropic: { cacheControl: { type: 'ephemeral' } } };
 
@@ -84,11 +84,13 @@ function toolOutput(m: ToolMessage, toolImages: boolean): LanguageModelV4ToolRes
 
 const schemaCache = new WeakMap<Tool, LanguageModelV4FunctionTool>();
 
+/** Zod parameters become JSON Schema; a JSON Schema (an MCP tool's) goes as it is, without its $schema line. */
 export function toFunctionTools(tools: Tool[], cache = false): LanguageModelV4FunctionTool[] {
   const out = tools.map((t) => {
     let fn = schemaCache.get(t);
     if (!fn) {
-      const { $schema: _, ...inputSchema } = z.toJSONSchema(t.parameters, { io: 'input' }) as Record<string, unknown>;
+      const schema = isZodSchema(t.parameters) ? (z.toJSONSchema(t.parameters, { io: 'input' }) as Record<string, unknown>) : t.parameters;
+      const { $schema: _, ...inputSchema } = schema;
       fn = { type: 'function', name: t.name, description: t.description, inputSchema };
       schemaCache.set(t, fn);
     }

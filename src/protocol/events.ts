@@ -1,6 +1,7 @@
 // Everything the agent does is an AgentEvent. Frontends (terminal, JSON lines,
 // session store, a parent agent) render or store these and ignore kinds they
 // do not know.
+import type { ToolDetails } from './details.ts';
 import type { Message, Usage } from './messages.ts';
 
 /** stuck: the model repeated the same tool call until the guard stopped it. */
@@ -18,10 +19,16 @@ export type AgentEvent =
       name: string;
       /** What the model sees. */
       content: string;
-      /** What a person sees, when it differs (a diff, say). */
-      details?: string;
+      /** What a person sees: the diff, the exit code and line count. */
+      details?: ToolDetails;
       isError: boolean;
     }
+  /**
+   * The gate (beforeToolCall) did not simply allow a call: it denied it (the
+   * model gets the reason), rewrote its arguments (`args`, what runs instead),
+   * or allowed it with a reason.
+   */
+  | { type: 'permission'; id: string; name: string; decision: 'allow' | 'deny' | 'rewrite'; reason?: string; args?: unknown }
   /** A message appended to the conversation (user, assistant or tool). */
   | { type: 'message'; message: Message }
   /**

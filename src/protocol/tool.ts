@@ -1,5 +1,7 @@
-// The Tool contract: what every built-in, MCP or skill tool implements.
-import type { z } from 'zod';
+// The Tool contract: what every built-in, MCP or skill tool implements, and
+// the gate every call passes before it runs.
+import { z } from 'zod';
+import type { ToolDetails } from './details.ts';
 import type { ImagePart, TextPart } from './messages.ts';
 
 /** What tools remember between calls, one per agent. */
@@ -25,24 +27,64 @@ export interface ToolContext {
 export interface ToolResult {
   /** What the model sees: bounded, with a hint when truncated. */
   content: string | Array<TextPart | ImagePart>;
-  /** What a person sees when it differs from content (a diff, say). */
-  details?: string;
+  /** What a person sees: the diff, the exit code; frontends never re-parse content. */
+  details?: ToolDetails;
   isError?: boolean;
 }
 
-export interface Tool<S extends z.ZodType = z.ZodType> {
+/** What a call may do, for the safety layer to judge. */
+export type Permission = 'read' | 'edit' | 'execute' | 'network' | 'other';
+
+/** A plain JSON Schema object, as MCP servers describe their tools. */
+export type JsonSchema = Record<string, unknown>;
+
+/** The arguments `execute` gets: inferred from a zod schema; a JSON Schema promises an object. */
+export type ToolArgs<S> = S extends z.ZodType ? z.infer<S> : Record<string, unknown>;
+
+export interface Tool<S extends z.ZodType | JsonSchema = z.ZodType | JsonSchema> {
   name: string;
   /** Short, exact; the model reads it. */
   description: string;
+  /** Arguments are validated against it before the call runs; the model gets it as JSON Schema. */
   parameters: S;
-  /** Read-only tools may run in parallel and never need write permission. */
-  readOnly: boolean;
+  permission: Permission;
+  /** May run alongside the other parallel calls of a turn; default: permission === 'read'. */
+  parallel?: boolean;
   /** Never throws at the model: failures come back as { isError: true }. */
-  execute(args: z.infer<S>, ctx: ToolContext): Promise<ToolResult>;
+  execute(args: ToolArgs<S>, ctx: ToolContext): Promise<ToolResult>;
 }
 
-export function defineTool<S extends z.ZodType>(tool: Tool<S>): Tool<S> {
+export function defineTool<S extends z.ZodType | JsonSchema>(tool: Tool<S>): Tool<S> {
   return tool;
 }
 
 export const errorResult = (message: string): ToolResult => ({ content: message, isError: true });
+
+export const isZodSchema = (p: z.ZodType | JsonSchema): p is z.ZodType => '_zod' in p;
+
+const converted = new WeakMap<Tool, z.ZodType>();
+
+/** The zod schema that validates a tool's arguments; a JSON Schema is converted once per tool. Throws on a schema zod cannot read. */
+export function argsSchema(tool: Tool): z.ZodType {
+  if (isZodSchema(tool.parameters)) return tool.parameters;
+  let schema = converted.get(tool);
+  if (!schema) {
+    schema = z.fromJSONSchema(tool.parameters as Parameters<typeof z.fromJSONSchema>[0]);
+    converted.set(tool, schema);
+  }
+  return schema;
+}
+
+/** A call as the gate sees it: its arguments are already valid. */
+export interface GateCall {
+  id: string;
+  name: string;
+  args: unknown;
+  tool: Tool;
+}
+
+/** allow with a reason (a rule matched, a person agreed) is reported; a bare allow is not. */
+export type GateDecision = { action: 'allow'; reason?: string } | { action: 'deny'; reason: string } | { action: 'rewrite'; args: unknown; reason?: string };
+
+/** Asked before every tool call runs, in every frontend (permissions, the sandbox). */
+export type Gate = (call: GateCall, ctx: { cwd: string; signal: AbortSignal }) => Promise<GateDecision>;

@@ -3,6 +3,7 @@
 // it off. In a git repository it is kept out of `git status`.
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bashStatus } from '../protocol/details.ts';
 import type { AgentEvent } from '../protocol/events.ts';
 import { excludeFromGit } from './git-exclude.ts';
 
@@ -17,7 +18,7 @@ export function commandLogger(cwd: string, redact: (s: string) => string): (e: A
     if (e.type !== 'tool_result' || !commands.has(e.id)) return;
     const command = commands.get(e.id)!;
     commands.delete(e.id);
-    const status = /\[(exit code [^\]]+|killed: [^\]]+)\]$/.exec(e.content)?.[1] ?? (e.isError ? 'failed' : 'done');
+    const status = e.details?.kind === 'bash' ? bashStatus(e.details) : e.isError ? 'failed' : 'done';
     try {
       appendFileSync(file, redact(`${new Date().toISOString()} [${status}] ${command.replace(/\n/g, '\n    ')}\n`));
       if (!excluded) excludeFromGit(cwd, LOG_NAME);

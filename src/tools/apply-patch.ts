@@ -1,7 +1,9 @@
 import { chmod, lstat, rm } from 'node:fs/promises';
 import { applyPatch, type StructuredPatch } from 'diff';
 import { z } from 'zod';
+import type { DiffDetails } from '../protocol/details.ts';
 import { defineTool, errorResult, type ToolContext } from '../protocol/tool.ts';
+import { fileDetails } from './diff.ts';
 import { markSeen, staleMessage } from './file-state.ts';
 import { explain, linkNote, readRegular, resolvePath, writeTarget } from './paths.ts';
 import { type FilePatch, parseUnifiedDiff } from './patch-parse.ts';
@@ -132,6 +134,14 @@ class Plan {
     for (const s of changed) if (s.now !== null) await markSeen(this.ctx.state, s.abs);
     return undefined;
   }
+
+  /** What changed, as a person reads it: the diff of every file as it was applied. */
+  details(): DiffDetails | undefined {
+    const changed = [...this.files.values()].filter((s) => s.now !== s.before);
+    const diffs = changed.flatMap((s) => fileDetails(s.path, s.before ?? '', s.now ?? '') ?? []);
+    if (!diffs.length) return undefined;
+    return { ...diffs[0], diff: diffs.map((d) => d.diff).join(''), files: changed.map((s) => s.path) };
+  }
 }
 
 function describe(f: FilePatch): string {
@@ -146,7 +156,7 @@ export const applyPatchTool = defineTool({
   description:
     'Apply a unified diff (as from git diff or diff -u) to one or more files, including new files (--- /dev/null), deleted files (+++ /dev/null) and moves (--- a/old +++ b/new, or git\'s rename from/rename to). All files change together or none do.',
   parameters: z.object({ patch: z.string().describe('The unified diff') }),
-  readOnly: false,
+  permission: 'edit',
   async execute({ patch }, ctx) {
     const files = parseUnifiedDiff(patch);
     if (typeof files === 'string') return errorResult(`Cannot parse the patch: ${files} Nothing was changed.`);
@@ -159,6 +169,6 @@ export const applyPatchTool = defineTool({
     const failed = await plan.commit();
     if (failed) return errorResult(failed);
     const links = [...plan.files.values()].map((s) => (s.now === null ? '' : linkNote(ctx.cwd, s.path, s.abs, s.target))).join('');
-    return { content: `Applied the patch: ${files.map(describe).join(', ')}.${links}`, details: patch };
+    return { content: `Applied the patch: ${files.map(describe).join(', ')}.${links}`, details: plan.details() };
   },
 });

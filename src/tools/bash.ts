@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { BashDetails } from '../protocol/details.ts';
 import { defineTool, errorResult, type ToolState } from '../protocol/tool.ts';
 import { LiveOutput } from './live-output.ts';
 import { OutputBuffer } from './output-buffer.ts';
@@ -17,7 +18,7 @@ export const bashTool = defineTool({
     command: z.string().describe('The command line, run by bash'),
     timeout: z.number().positive().optional().describe(`Seconds before the command is killed (default ${DEFAULT_TIMEOUT_S}, max ${MAX_TIMEOUT_S})`),
   }),
-  readOnly: false,
+  permission: 'execute',
   async execute({ command, timeout = DEFAULT_TIMEOUT_S }, ctx) {
     if (ctx.signal.aborted) return errorResult('Not run: cancelled.');
     const seconds = Math.min(timeout, MAX_TIMEOUT_S);
@@ -37,6 +38,7 @@ export const bashTool = defineTool({
     const timer = setTimeout(() => kill('timeout'), seconds * 1000);
     const onAbort = () => kill('abort');
     ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const started = performance.now();
     const { code, signal } = await shell.run(command, (chunk) => {
       live.push(chunk);
       // Backpressure: a command faster than the disk waits for the log file.
@@ -48,11 +50,21 @@ export const bashTool = defineTool({
     await output.close();
     ctx.state.shellCwd = shell.cwd;
 
+    const details: BashDetails = {
+      kind: 'bash',
+      exitCode: killedBy ? null : code,
+      ...(signal && { signal }),
+      durationMs: Math.round(performance.now() - started),
+      lines: output.lines,
+      truncated: output.truncated,
+      ...(output.savedPath && { fullOutputPath: output.savedPath }),
+      ...(killedBy && { killed: killedBy }),
+    };
     const text = output.text();
     const body = text.trim() ? text.replace(/\n?$/, '\n') : '(no output)\n';
-    if (killedBy === 'timeout') return errorResult(`${body}[killed: timed out after ${seconds} s]`);
-    if (killedBy === 'abort') return errorResult(`${body}[killed: cancelled by the user]`);
+    if (killedBy === 'timeout') return { ...errorResult(`${body}[killed: timed out after ${seconds} s]`), details };
+    if (killedBy === 'abort') return { ...errorResult(`${body}[killed: cancelled by the user]`), details };
     const status = code ?? (signal ? `killed by ${signal}` : 'unknown');
-    return { content: `${body}[exit code ${status}]`, isError: code !== 0 };
+    return { content: `${body}[exit code ${status}]`, isError: code !== 0, details };
   },
 });

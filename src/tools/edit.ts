@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool, errorResult, type ToolResult } from '../protocol/tool.ts';
-import { countOf, spanDiff } from './diff.ts';
+import { countOf, spanDetails } from './diff.ts';
 import { closestLines, fuzzyFind, nonOverlapping, occurrences, type Region } from './edit-match.ts';
 import { markSeen, staleMessage, withFileLock } from './file-state.ts';
 import { EMPTY_PATH, linkNote, readRegular, resolvePath, whyNot, writeTarget } from './paths.ts';
@@ -22,7 +22,7 @@ export const editTool = defineTool({
     newText: z.string().optional().describe('Single edit: replacement'),
     replaceAll: z.boolean().optional().describe('Replace every occurrence of each oldText'),
   }),
-  readOnly: false,
+  permission: 'edit',
   async execute(args, ctx) {
     const edits = args.edits ?? (args.oldText !== undefined && args.newText !== undefined ? [{ oldText: args.oldText, newText: args.newText }] : undefined);
     if (!edits) return errorResult('Give edits: [{oldText, newText}, ...] or both oldText and newText.');
@@ -104,11 +104,11 @@ export function applyEdits(original: string, edits: Array<{ oldText: string; new
   for (const r of [...regions].reverse()) edited = edited.slice(0, r.start) + r.replacement + edited.slice(r.end);
   if (edited === text) return 'No change: newText is the same as oldText.';
 
-  const diff = spanDiff(path, text, edited, regions[0].start, regions.at(-1)!.end);
-  const lines = diff.split('\n');
+  const details = spanDetails(path, text, edited, regions[0].start, regions.at(-1)!.end);
+  const lines = details.diff.split('\n');
   const body = lines.slice(lines.findIndex((l) => l.startsWith('@@')));
   const added = body.filter((l) => l.startsWith('+')).length;
   const removed = body.filter((l) => l.startsWith('-')).length;
   const count = regions.length === 1 ? '1 replacement' : `${regions.length} replacements`;
-  return { text: bom + edited, report: { content: `Edited ${path}: ${count}, +${added} -${removed} lines.`, details: diff } };
+  return { text: bom + edited, report: { content: `Edited ${path}: ${count}, +${added} -${removed} lines.`, details } };
 }

@@ -14,7 +14,7 @@ export const findTool = defineTool({
     path: z.string().optional().describe('Folder to search (default: the working directory)'),
     limit: z.number().int().min(1).optional().describe(`Maximum results (default ${DEFAULT_LIMIT})`),
   }),
-  readOnly: true,
+  permission: 'read',
   async execute({ pattern, path = '.', limit = DEFAULT_LIMIT }, ctx) {
     const root = await searchFolder(ctx.cwd, path);
     if (typeof root !== 'string') return errorResult(root.error);

@@ -15,7 +15,7 @@ export const globTool = defineTool({
     pattern: z.string().describe('Glob, relative to path; a pattern without "/" matches file names at any depth'),
     path: z.string().optional().describe('Folder to search (default: the working directory)'),
   }),
-  readOnly: true,
+  permission: 'read',
   async execute({ pattern, path = '.' }, ctx) {
     const root = await searchFolder(ctx.cwd, path);
     if (typeof root !== 'string') return errorResult(root.error);

@@ -36,7 +36,7 @@ export const grepTool = defineTool({
     context: z.number().int().min(0).max(20).optional().describe('Lines of context around each match'),
     limit: z.number().int().min(1).optional().describe(`Maximum matches shown (default ${DEFAULT_LIMIT})`),
   }),
-  readOnly: true,
+  permission: 'read',
   async execute(args, ctx) {
     const limit = args.limit ?? DEFAULT_LIMIT;
     const path = args.path ?? '.';

@@ -12,7 +12,7 @@ export const lsTool = defineTool({
     path: z.string().optional().describe('Folder to list (default: the working directory)'),
     limit: z.number().int().min(1).optional().describe(`Maximum entries (default ${DEFAULT_LIMIT})`),
   }),
-  readOnly: true,
+  permission: 'read',
   async execute({ path = '.', limit = DEFAULT_LIMIT }, ctx) {
     const root = await searchFolder(ctx.cwd, path);
     if (typeof root !== 'string') return errorResult(root.error);

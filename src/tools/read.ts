@@ -30,7 +30,7 @@ export const readTool = defineTool({
     offset: z.number().int().min(1).optional().describe('First line to read, 1-indexed (default 1)'),
     limit: z.number().int().min(1).optional().describe(`Number of lines to read (default and maximum ${MAX_LINES})`),
   }),
-  readOnly: true,
+  permission: 'read',
   async execute({ path, offset = 1, limit = MAX_LINES }, ctx) {
     if (!path.trim()) return errorResult(EMPTY_PATH);
     const abs = resolvePath(ctx.cwd, path);

@@ -2,10 +2,11 @@ import { chmod, chown, lstat, mkdir, rename, rm, writeFile } from 'node:fs/promi
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { defineTool, errorResult } from '../protocol/tool.ts';
-import { spanDiff } from './diff.ts';
+import { fileDetails } from './diff.ts';
 import { markSeen, withFileLock } from './file-state.ts';
 import { EMPTY_PATH, explain, linkNote, PathError, readRegular, requireRegular, resolvePath, writeTarget } from './paths.ts';
 
+/** An older file this large is not read to diff it. */
 const MAX_DIFF_CHARS = 1_000_000;
 
 const missing = (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err));
@@ -57,7 +58,7 @@ export const writeTool = defineTool({
     path: z.string().describe('File path, relative to the working directory or absolute'),
     content: z.string().describe('The complete new content'),
   }),
-  readOnly: false,
+  permission: 'edit',
   async execute({ path, content }, ctx) {
     if (!path.trim()) return errorResult(EMPTY_PATH);
     const abs = resolvePath(ctx.cwd, path);
@@ -76,7 +77,7 @@ export const writeTool = defineTool({
     await markSeen(ctx.state, abs);
     const lines = content === '' ? 0 : content.split('\n').length - (content.endsWith('\n') ? 1 : 0);
     // The person sees what changed; huge files are not diffed.
-    const details = before !== undefined && before.length + content.length < MAX_DIFF_CHARS ? spanDiff(path, before, content) : undefined;
+    const details = before === undefined ? undefined : fileDetails(path, before, content);
     return { content: `Wrote ${path}: ${lines} lines, ${Buffer.byteLength(content)} bytes.${linkNote(ctx.cwd, path, abs, target)}`, details };
   },
 });

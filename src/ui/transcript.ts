@@ -1,6 +1,7 @@
 // What the interactive terminal shows for the event stream: finished output
 // to commit to the scrollback, and the live part (streaming text, thinking,
 // running tools with a spinner and the tail of their output).
+import { type BashDetails, bashStatus } from '../protocol/details.ts';
 import type { AgentEvent } from '../protocol/events.ts';
 import { stripAnsi, type Style, visibleWidth } from './ansi.ts';
 import { StreamingMarkdown } from './markdown.ts';
@@ -12,10 +13,8 @@ interface Running {
   name: string;
   args: unknown;
   started: number;
+  /** The end of the live output: its last line closes the result. */
   tail: string;
-  /** Newlines in the live output, and whether all of it came (none was skipped). */
-  newlines: number;
-  complete: boolean;
 }
 
 /** "1 line", "3000 lines". */
@@ -85,15 +84,12 @@ export class Transcript {
         }
         return [];
       case 'tool_call':
-        this.running.set(e.id, { name: e.name, args: e.args, started: Date.now(), tail: '', newlines: 0, complete: true });
+        this.running.set(e.id, { name: e.name, args: e.args, started: Date.now(), tail: '' });
         return [];
       case 'tool_output': {
         const r = this.running.get(e.id);
         if (!r) return [];
         r.tail = (r.tail + e.chunk).slice(-2000);
-        // The live stream skips what a fast command writes between updates, and says so.
-        if (/^\[\.\.\. \d+ bytes not shown live\]\n/.test(e.chunk)) r.complete = false;
-        else r.newlines += e.chunk.split('\n').length - 1;
         return [];
       }
       case 'tool_result': {
@@ -101,8 +97,9 @@ export class Transcript {
         this.running.delete(e.id);
         const took = r ? ` ${s.gray(`(${seconds(Date.now() - r.started)})`)}` : '';
         const head = `${e.isError ? s.red('⏺') : s.green('⏺')} ${s.bold(callLabel(e.name, r?.args))}`;
-        const [first, ...more] = this.summary(e.name, e.content, e.isError, r);
-        return [head, `  ⎿ ${first}${took}`, ...more.map((l) => `    ${l}`), ...this.diff(e.details), ''];
+        const [first, ...more] = e.details?.kind === 'bash' ? this.commandSummary(e.details, e.isError, r) : this.summary(e.name, e.content, e.isError);
+        const diff = e.details?.kind === 'diff' ? this.diff(e.details.diff) : [];
+        return [head, `  ⎿ ${first}${took}`, ...more.map((l) => `    ${l}`), ...diff, ''];
       }
       case 'snip':
         return [s.gray(`✂ shortened ${e.count} old tool output${e.count > 1 ? 's' : ''} to save context`)];
@@ -156,40 +153,27 @@ export class Transcript {
     return [this.s.dim(this.s.italic(`✻ ${lines[0]}${more}`)), ''];
   }
 
-  /** The result in a line or two: what it amounts to, then (for a command) its last line of output. */
-  private summary(name: string, content: string, isError: boolean, r: Running | undefined): string[] {
-    const s = this.s;
+  /** The result in a line: what it amounts to. */
+  private summary(name: string, content: string, isError: boolean): string[] {
     const lines = content.split('\n').filter((l) => l.trim());
-    if (name === 'bash' && /\n\[(exit code|killed)[^\n]*\]$/.test(content)) return this.commandSummary(content, isError, r);
-    if (isError) return [s.red(lines[0] ?? 'failed')];
+    if (isError) return [this.s.red(lines[0] ?? 'failed')];
     if (name === 'read') return [`Read ${count(lines.filter((l) => /^\s*\d+\| /.test(l)).length, 'line')}`];
     if (['grep', 'glob', 'find', 'ls'].includes(name)) return [count(lines.filter((l) => !l.startsWith('[')).length, 'result')];
     return [lines[0] ?? ''];
   }
 
-  /** `3000 lines` and the last one; a single line as itself; the status first when it failed. */
-  private commandSummary(content: string, isError: boolean, r: Running | undefined): string[] {
+  /** `3000 lines` and the last one (from the live output); a single line as itself; how it ended first when it failed. */
+  private commandSummary(d: BashDetails, isError: boolean, r: Running | undefined): string[] {
     const s = this.s;
-    // The last line is the status: [exit code N] or [killed: ...].
-    const end = content.lastIndexOf('\n[');
-    const status = content.slice(end + 2, -1);
-    const body = content.startsWith('(no output)\n') ? '' : content.slice(0, end);
-    // Cut output says how much was left out; then the live stream, if it missed nothing, has the count.
-    const cut = /\n\[\.\.\. \d+ bytes omitted; [^\n]*\]\n/.test(body);
-    const total = body ? body.split('\n').length : 0;
-    const counted = cut ? (r?.complete && r.tail ? r.newlines + (r.tail.endsWith('\n') ? 0 : 1) : undefined) : total;
-    const last = clip(printable(body.trimEnd().split('\n').at(-1) ?? ''), this.width() - 6);
-    // Without a count: the lines kept around the cut (one line may straddle it).
-    const amount = counted === undefined ? `at least ${count(total - 2, 'line')}` : count(counted, 'line');
-    const head = !body ? '(no output)' : counted === 1 ? last : amount;
-    if (isError) return [s.red(`${status}: ${head}`), ...(body && counted !== 1 ? [s.red(last)] : [])];
-    return body && counted !== 1 ? [head, s.gray(last)] : [head];
+    const last = clip(printable(r?.tail.trimEnd().split('\n').at(-1) ?? ''), this.width() - 6);
+    const head = !d.lines || (d.lines === 1 && !last.trim()) ? '(no output)' : d.lines === 1 ? last : count(d.lines, 'line');
+    if (isError) return [s.red(`${bashStatus(d)}: ${head}`), ...(d.lines > 1 ? [s.red(last)] : [])];
+    return d.lines > 1 ? [head, s.gray(last)] : [head];
   }
 
-  private diff(details: string | undefined): string[] {
-    if (!details) return [];
+  private diff(diff: string): string[] {
     const s = this.s;
-    const body = details.split('\n').filter((l) => !/^(===|---|\+\+\+|Index:)/.test(l) && l !== '');
+    const body = diff.split('\n').filter((l) => !/^(===|---|\+\+\+|Index:)/.test(l) && l !== '');
     const shown = body.slice(0, MAX_DIFF_LINES).map((l) => `    ${l.startsWith('+') ? s.green(l) : l.startsWith('-') ? s.red(l) : l.startsWith('@@') ? s.cyan(l) : s.gray(l)}`);
     if (body.length > MAX_DIFF_LINES) shown.push(s.gray(`    … ${count(body.length - MAX_DIFF_LINES, 'more diff line')}`));
     return shown;

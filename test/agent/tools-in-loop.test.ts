@@ -22,12 +22,12 @@ async function collect(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]>
 
 it('runs read-only calls of one turn in parallel and writes alone, in order', async () => {
   const spans: Record<string, [number, number]> = {};
-  const slow = (name: string, readOnly: boolean) =>
+  const slow = (name: string, permission: 'read' | 'edit') =>
     defineTool({
       name,
       description: name,
       parameters: z.object({ id: z.string() }),
-      readOnly,
+      permission,
       async execute({ id }) {
         const start = performance.now();
         await new Promise((r) => setTimeout(r, 150));
@@ -35,7 +35,7 @@ it('runs read-only calls of one turn in parallel and writes alone, in order', as
         return { content: `done ${id}` };
       },
     });
-  const tools = [slow('look', true), slow('change', false)] as Tool[];
+  const tools = [slow('look', 'read'), slow('change', 'edit')] as Tool[];
   server = await startScriptedServer([
     {
       toolCalls: [
@@ -89,7 +89,8 @@ it('edits through the binary: the model gets a short confirmation, the JSON stre
   expect(r.code).toBe(0);
   const result = jsonLines(r.stdout).find((e) => e.type === 'tool_result' && e.name === 'edit');
   expect(result.content).toBe('Edited app.py: 1 replacement, +1 -1 lines.');
-  expect(result.details).toContain('-    print("hello")\n+    print("hello, world")');
+  expect(result.details).toMatchObject({ kind: 'diff', path: 'app.py', firstChangedLine: 2 });
+  expect(result.details.diff).toContain('-    print("hello")\n+    print("hello, world")');
   expect(JSON.stringify(server.turnRequests()[2].body.messages)).not.toContain('@@');
 });
 

@@ -39,6 +39,22 @@ it('modifies, creates and deletes files from one unified diff', async () => {
   expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('one\nTWO\nthree\n');
   expect(readFileSync(join(dir, 'new/file.txt'), 'utf8')).toBe('fresh\ncontent\n');
   expect(existsSync(join(dir, 'old.txt'))).toBe(false);
+  // The person sees each file's diff as applied, starting at the first change.
+  expect(r.details).toMatchObject({ kind: 'diff', path: 'a.txt', firstChangedLine: 2, files: ['a.txt', 'new/file.txt', 'old.txt'] });
+  const diff = r.details?.kind === 'diff' ? r.details.diff : '';
+  expect(diff).toContain('--- a/a.txt\n+++ b/a.txt\n@@ -1,3 +1,3 @@\n one\n-two\n+TWO\n three\n');
+  expect(diff).toContain('@@ -0,0 +1,2 @@\n+fresh\n+content\n');
+  expect(diff).toContain('@@ -1,1 +0,0 @@\n-bye\n');
+});
+
+it('numbers the diff by where the hunk applied, not where the patch said', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'f.txt'), `${Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).join('\n')}\n`);
+  // Says line 5; line 20 is where it fits.
+  const patch = '--- a/f.txt\n+++ b/f.txt\n@@ -5,3 +5,3 @@\n line 19\n-line 20\n+line twenty\n line 21\n';
+  const r = await applyPatchTool.execute({ patch }, toolContext(dir));
+  expect(text(r)).toBe('Applied the patch: modified f.txt.');
+  expect(r.details).toMatchObject({ firstChangedLine: 20 });
 });
 
 it('names the hunk that does not apply and why, and changes nothing', async () => {

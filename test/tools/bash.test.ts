@@ -24,8 +24,12 @@ afterEach(() => {
 describe('bash', () => {
   it('reports output and the exit code; a failing command is an error result', async () => {
     const ctx = toolContext(tempDir());
-    expect(await bashTool.execute({ command: 'echo out; echo err >&2' }, ctx)).toEqual({ content: 'out\nerr\n[exit code 0]', isError: false });
-    expect(await bashTool.execute({ command: 'exit 3' }, ctx)).toEqual({ content: '(no output)\n[exit code 3]', isError: true });
+    expect(await bashTool.execute({ command: 'echo out; echo err >&2' }, ctx)).toMatchObject({
+      content: 'out\nerr\n[exit code 0]',
+      isError: false,
+      details: { kind: 'bash', exitCode: 0, lines: 2, truncated: false },
+    });
+    expect(await bashTool.execute({ command: 'exit 3' }, ctx)).toMatchObject({ content: '(no output)\n[exit code 3]', isError: true, details: { exitCode: 3, lines: 0 } });
   });
 
   it('streams output live to the frontends', async () => {
@@ -55,7 +59,8 @@ describe('bash', () => {
     const started = Date.now();
     const r = await bashTool.execute({ command: `(exec -a ${marker}-bg sleep 1000) & echo started; exec -a ${marker}-fg sleep 1000`, timeout: 1 }, ctx);
     expect(Date.now() - started).toBeLessThan(4000);
-    expect(r).toEqual({ content: 'started\n[killed: timed out after 1 s]', isError: true });
+    expect(r).toMatchObject({ content: 'started\n[killed: timed out after 1 s]', isError: true, details: { exitCode: null, killed: 'timeout', lines: 1 } });
+    expect((r.details as { durationMs: number }).durationMs).toBeGreaterThanOrEqual(1000);
     expect(alive(`${marker}-fg`)).toBe(false);
     expect(alive(`${marker}-bg`)).toBe(false);
   });
@@ -101,7 +106,7 @@ describe('bash', () => {
     const dir = tempDir();
     const ctx = toolContext(dir);
     await bashTool.execute({ command: 'mkdir -p sub && cd sub' }, ctx);
-    expect(await bashTool.execute({ command: 'echo bye; exit 3' }, ctx)).toEqual({ content: 'bye\n[exit code 3]', isError: true });
+    expect(await bashTool.execute({ command: 'echo bye; exit 3' }, ctx)).toMatchObject({ content: 'bye\n[exit code 3]', isError: true, details: { exitCode: 3 } });
     expect(text(await bashTool.execute({ command: 'pwd' }, ctx))).toBe(`${dir}/sub\n[exit code 0]`);
   });
 
@@ -121,9 +126,12 @@ describe('bash', () => {
 
   it('cuts output to 8000 bytes, keeping head and tail, with the full output in a log file', async () => {
     const ctx = toolContext(tempDir());
-    const r = text(await bashTool.execute({ command: 'seq 1 20000' }, ctx));
+    const result = await bashTool.execute({ command: 'seq 1 20000' }, ctx);
+    const r = text(result);
     const m = /\n\[\.\.\. (\d+) bytes omitted; full output in (\/\S+\.log)\]\n/.exec(r)!;
     expect(m).not.toBeNull();
+    // Every line is counted, not only the ones the model got.
+    expect(result.details).toEqual({ kind: 'bash', exitCode: 0, durationMs: expect.any(Number), lines: 20000, truncated: true, fullOutputPath: m[2] });
     expect(r.startsWith('1\n2\n3\n')).toBe(true);
     expect(r.endsWith('19999\n20000\n[exit code 0]')).toBe(true);
     const full = execFileSync('seq', ['1', '20000'], { encoding: 'utf8' });
@@ -137,10 +145,11 @@ describe('bash', () => {
       import { bashTool } from ${JSON.stringify(resolve(import.meta.dirname, '../../src/tools/bash.ts'))};
       let live = 0;
       const r = await bashTool.execute({ command: 'yes | head -c 1G' }, { cwd: '/tmp', env: process.env, state: { seen: new Map() }, signal: new AbortController().signal, onOutput(c) { live += c.length; } });
-      console.log(JSON.stringify({ content: r.content, live, rss: process.resourceUsage().maxRSS }));`;
+      console.log(JSON.stringify({ content: r.content, lines: r.details.lines, live, rss: process.resourceUsage().maxRSS }));`;
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: resolve(import.meta.dirname, '../..') });
     expect(child.stderr).toBe('');
-    const { content, live, rss } = JSON.parse(child.stdout);
+    const { content, lines, live, rss } = JSON.parse(child.stdout);
+    expect(lines).toBe(2 ** 29); // 1 GB of "y\n"
     expect(content).toMatch(/\[\.\.\. 1073733824 bytes omitted; the first 104857600 bytes of the output are in \S+ \(saved output is limited to 100 MB\)\]/);
     expect(content.endsWith('y\n[exit code 0]')).toBe(true);
     expect(live).toBeLessThan(10 * 1024 * 1024); // live updates are rate-limited too
@@ -165,6 +174,6 @@ describe('bash', () => {
     const started = Date.now();
     const r = await bashTool.execute({ command: 'echo begun; sleep 30' }, ctx);
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(r).toEqual({ content: 'begun\n[killed: cancelled by the user]', isError: true });
+    expect(r).toMatchObject({ content: 'begun\n[killed: cancelled by the user]', isError: true, details: { exitCode: null, killed: 'abort' } });
   });
 });

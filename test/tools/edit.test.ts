@@ -19,16 +19,19 @@ describe('edit', () => {
     const r = await editTool.execute({ path: 'f.txt', edits: [{ oldText: 'two', newText: 'TWO' }] }, f.ctx);
     expect(r).toMatchObject({ content: 'Edited f.txt: 1 replacement, +1 -1 lines.' });
     expect(r.isError).toBeUndefined();
-    expect(r.details).toContain('@@ -1,3 +1,3 @@\n one\n-two\n+TWO\n three');
+    expect(r.details).toMatchObject({ kind: 'diff', path: 'f.txt', firstChangedLine: 2 });
+    expect(r.details?.kind === 'diff' && r.details.diff).toContain('@@ -1,3 +1,3 @@\n one\n-two\n+TWO\n three');
     expect(f.read()).toBe('one\nTWO\nthree\n');
   });
 
   it('numbers the diff by the file\'s real lines, deep in a large file', async () => {
     const f = file(Array.from({ length: 1000 }, (_, i) => `row ${i + 1};`).join('\n') + '\n');
     const r = await editTool.execute({ path: 'f.txt', oldText: 'row 500;', newText: 'row five hundred;' }, f.ctx);
-    expect(r.details).toContain('@@ -497,7 +497,7 @@\n row 497;\n row 498;\n row 499;\n-row 500;\n+row five hundred;\n row 501;\n row 502;\n row 503;\n');
+    expect(r.details).toMatchObject({ firstChangedLine: 500 });
+    expect(r.details?.kind === 'diff' && r.details.diff).toContain('@@ -497,7 +497,7 @@\n row 497;\n row 498;\n row 499;\n-row 500;\n+row five hundred;\n row 501;\n row 502;\n row 503;\n');
     const first = await editTool.execute({ path: 'f.txt', oldText: 'row 1;', newText: 'row one;' }, f.ctx);
-    expect(first.details).toContain('@@ -1,4 +1,4 @@\n-row 1;\n+row one;\n row 2;\n');
+    expect(first.details).toMatchObject({ firstChangedLine: 1 });
+    expect(first.details?.kind === 'diff' && first.details.diff).toContain('@@ -1,4 +1,4 @@\n-row 1;\n+row one;\n row 2;\n');
   });
 
   it('accepts a single top-level oldText/newText', async () => {

@@ -73,3 +73,15 @@ describe('spilled output', () => {
     expect(readdirSync(tmp)).toEqual([]);
   });
 });
+
+describe('line count', () => {
+  it('counts every line of the output, the kept part or not, a last line without a newline too', async () => {
+    const cases: Array<[string, number]> = [['', 0], ['\n', 1], ['a', 1], ['a\nb', 2], ['a\nb\n', 2], [`${'x\n'.repeat(5000)}tail`, 5001]];
+    for (const [text, lines] of cases) {
+      const buffer = new OutputBuffer(100, () => new Spills(1_000_000, redact));
+      await fill(buffer, text, 3);
+      expect(buffer.lines, JSON.stringify(text.slice(0, 10))).toBe(lines);
+      expect(buffer.truncated).toBe(text.length > 100);
+    }
+  });
+});

@@ -63,3 +63,18 @@ it('refuses an empty path, a folder, a FIFO and a symlink loop, writing nothing'
   expect((await write('file/x.txt')).content).toMatch(/^file\/x\.txt: a part of the path before the last is a file, not a folder\. Nothing was written\.$/);
   expect(readdirSync(dir).sort()).toEqual(['fifo', 'file', 'loop', 'sub']);
 });
+
+it('gives the person a diff and the first changed line: the whole file when new, the changed lines when replaced, none when huge', async () => {
+  const dir = tempDir();
+  const created = await writeTool.execute({ path: 'n.txt', content: 'a\nb\n' }, toolContext(dir));
+  expect(created.details).toMatchObject({ kind: 'diff', path: 'n.txt', firstChangedLine: 1 });
+  expect(created.details?.kind === 'diff' && created.details.diff).toContain('@@ -0,0 +1,2 @@\n+a\n+b\n');
+  const rows = Array.from({ length: 2000 }, (_, i) => `row ${i + 1}`);
+  writeFileSync(join(dir, 'big.txt'), `${rows.join('\n')}\n`);
+  rows[1499] = 'row fifteen hundred';
+  const replaced = await writeTool.execute({ path: 'big.txt', content: `${rows.join('\n')}\n` }, toolContext(dir));
+  expect(replaced.details).toMatchObject({ kind: 'diff', path: 'big.txt', firstChangedLine: 1500 });
+  expect(replaced.details?.kind === 'diff' && replaced.details.diff).toContain('@@ -1497,7 +1497,7 @@\n row 1497\n row 1498\n row 1499\n-row 1500\n+row fifteen hundred\n row 1501\n');
+  const huge = await writeTool.execute({ path: 'huge.txt', content: 'x'.repeat(2_000_000) }, toolContext(dir));
+  expect(huge.details).toBeUndefined();
+});
