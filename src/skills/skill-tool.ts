@@ -11,7 +11,7 @@ export function skillTool(skills: readonly Skill[]) {
     description:
       "Load a skill listed under Skills in the system prompt: returns its instructions and the absolute path of its folder, whose scripts and references you can then read or run.",
     parameters: z.object({ name: z.string().describe('The skill name, as listed') }),
-    readOnly: true,
+    permission: 'read',
     async execute({ name }) {
       const wanted = name.trim().toLowerCase();
       const skill = skills.find((s) => s.name === wanted);

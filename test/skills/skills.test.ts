@@ -210,7 +210,7 @@ describe('the skill tool and /skill:<name>', () => {
   it('returns the body, the absolute folder and its files', async () => {
     const { dir, skills } = oneSkill();
     const tool = skillTool(skills);
-    expect(tool.readOnly).toBe(true);
+    expect(tool.permission).toBe('read');
     const result = await tool.execute({ name: 'pdf-forms' }, toolContext(dir));
     expect(result.isError).toBeUndefined();
     expect(text(result)).toBe(
