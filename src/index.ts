@@ -1,5 +1,5 @@
 // The library API: drive the same Agent the CLI uses.
-export { Agent, type AgentOptions } from './agent/agent.ts';
+export { Agent, AgentBusyError, type AgentOptions, type AgentState, type Queue, type RunResult } from './agent/agent.ts';
 export { BUILTIN_TOOLS } from './agent/toolset.ts';
 export type { AgentEvent, StopReason } from './protocol/events.ts';
 export type { Message, Usage } from './protocol/messages.ts';

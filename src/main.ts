@@ -102,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   ending.cancel = () => agent.abort();
-  const code = await runHeadless(agent.prompt(prompt!), {
+  const code = await runHeadless(agent.stream(prompt!), {
     mode: args.mode,
     quiet: args.quiet,
     progress: !!process.stderr.isTTY,

@@ -1,15 +1,19 @@
-// An Agent is one conversation with one model and a toolset. Every frontend
-// (headless, JSON, REPL, library) drives this same class.
+// An Agent is one conversation with one model and a toolset, and the one
+// engine every frontend (headless, JSON, RPC, REPL, library) drives. It owns
+// the conversation (messages, the steering and follow-up queues), its
+// cancellation (abort(), or leaving a `for await` over its events early) and
+// what it started (close()). It does one piece of work at a time.
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { ConfigError, chooseModel, missingKeyMessage, type ModelChoice, requestedModel } from '../config/providers.ts';
 import { loadSettings, nanocodeHome } from '../config/settings.ts';
 import { modelInfo, type ModelInfo } from '../model/catalog.ts';
 import { completeChoice, localPorts } from '../model/probe.ts';
 import { createModel } from '../model/resolve.ts';
-import type { AgentEvent } from '../protocol/events.ts';
+import type { AgentEvent, StopReason } from '../protocol/events.ts';
 import type { Message, Usage } from '../protocol/messages.ts';
 import type { Tool, ToolState } from '../protocol/tool.ts';
 import { commandEnv } from '../safety/secrets.ts';
+import { closeShell } from '../tools/bash.ts';
 import { type CompactionSettings, compactionSettings, fitContext } from './compaction.ts';
 import { ContextMeter, promptOverhead } from './context.ts';
 import { gitContext } from './git-context.ts';
@@ -22,8 +26,8 @@ export interface AgentOptions {
   /** A model id, or provider/model. Default: detected from the environment. */
   model?: string;
   cwd?: string;
-  /** Tool names from the built-in suite, or Tool objects. Default: all built-ins. */
-  tools?: string[] | Tool[];
+  /** Tool objects, or names from the built-in suite. Default: all built-ins. */
+  tools?: Array<Tool | string>;
   systemPrompt?: string;
   appendSystemPrompt?: string;
   maxTurns?: number;
@@ -32,13 +36,55 @@ export interface AgentOptions {
   home?: string;
   /** Add git status to the first prompt (default true). */
   gitContext?: boolean;
+  /** Asks a person a yes/no question (may a stuck model go on?); without it, the answer is no. */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
+/**
+ * The REPL's own steering queue and question, until it moves onto steer()
+ * and the `confirm` option (issue 9, the frontends' part); then this goes.
+ */
 export interface PromptOptions {
-  /** Messages the user typed while the agent worked, delivered before the next model call. */
   steering?: () => string[];
-  /** Asks the user a yes/no question (may a stuck model go on?); without it, the answer is no. */
   confirm?: (question: string) => Promise<boolean>;
+}
+
+export interface RunResult {
+  /** The last answer. */
+  text: string;
+  /** The messages this run added, follow-ups' included. */
+  messages: Message[];
+  /** Tokens and cost of this run's requests. */
+  usage: Usage;
+  cost?: number;
+  reason: StopReason;
+}
+
+export interface Queue {
+  /** Delivered before the next model call. */
+  steer: readonly string[];
+  /** Each sent as a new prompt once the current work ends. */
+  followUp: readonly string[];
+}
+
+export interface AgentState {
+  model: string;
+  provider: string;
+  running: boolean;
+  messages: number;
+  queue: Queue;
+  usage: Usage;
+  cost?: number;
+  contextTokens: number;
+  contextWindow: number;
+}
+
+/** A second piece of work while one runs. */
+export class AgentBusyError extends Error {
+  constructor() {
+    super('a prompt is already running; steer() or followUp() instead');
+    this.name = 'AgentBusyError';
+  }
 }
 
 interface AgentParts {
@@ -53,6 +99,7 @@ interface AgentParts {
   maxTurns: number;
   useGit: boolean;
   compaction: CompactionSettings;
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 export class Agent {
@@ -64,7 +111,7 @@ export class Agent {
   private readonly meter = new ContextMeter();
   readonly compaction: CompactionSettings;
   /** Who sees every event of the conversation (the session store, the command log); not side questions. */
-  private readonly subscribers: Array<(e: AgentEvent) => void> = [];
+  private readonly subscribers = new Set<(e: AgentEvent) => void>();
   readonly tools: Tool[];
   readonly system: string;
   readonly cwd: string;
@@ -72,8 +119,14 @@ export class Agent {
   private model: LanguageModelV4;
   private readonly commandEnv: NodeJS.ProcessEnv;
   private readonly toolState: ToolState = { seen: new Map() };
+  private readonly confirm?: (question: string) => Promise<boolean>;
   private controller = new AbortController();
+  /** Aborted by close(): ends what the agent started outside a run (the git snapshot). */
+  private readonly lifetime = new AbortController();
   private gitPending: Promise<string | undefined> | undefined;
+  private readonly queued = { steer: [] as string[], followUp: [] as string[] };
+  private running = false;
+  private closed = false;
 
   private constructor(p: AgentParts) {
     this.choice = p.choice;
@@ -85,8 +138,9 @@ export class Agent {
     this.commandEnv = p.commandEnv;
     this.maxTurns = p.maxTurns;
     this.compaction = p.compaction;
+    this.confirm = p.confirm;
     // Started now so it overlaps with the first request's preparation.
-    this.gitPending = p.useGit ? gitContext(p.cwd) : undefined;
+    this.gitPending = p.useGit ? gitContext(p.cwd, this.lifetime.signal) : undefined;
   }
 
   /**
@@ -100,7 +154,7 @@ export class Agent {
     // Asked now (it never rejects), so any network question overlaps with building the prompt.
     const ports = localPorts(env);
     const choosing = completeChoice(chooseModel(opts.model, env), requestedModel(opts.model, env), ports);
-    const tools = opts.tools?.length && typeof opts.tools[0] !== 'string' ? (opts.tools as Tool[]) : selectTools(opts.tools as string[] | undefined);
+    const tools = toolsFrom(opts.tools);
     const system = buildSystemPrompt({ cwd, tools, override: opts.systemPrompt, append: opts.appendSystemPrompt });
     const choice = (await choosing) ?? fail(missingKeyMessage(ports));
     const model = await createModel(choice);
@@ -115,12 +169,81 @@ export class Agent {
       maxTurns: opts.maxTurns ?? 40,
       useGit: opts.gitContext ?? true,
       compaction: compactionSettings(env),
+      confirm: opts.confirm,
     });
   }
 
-  /** Sends a user message and runs the loop; yields every event until `done`. */
-  async *prompt(text: string, opts: PromptOptions = {}): AsyncGenerator<AgentEvent> {
-    if (this.controller.signal.aborted) this.controller = new AbortController();
+  /**
+   * Sends a user message and runs the loop, then each follow-up queued
+   * meanwhile as a new prompt; yields every event and ends after the last
+   * `done`. An aborted run ends it; the queue stays. Leaving a `for await`
+   * over it early aborts the request and every running tool.
+   */
+  stream(text: string): AsyncGenerator<AgentEvent> {
+    return this.conversation(text, {});
+  }
+
+  /** The same as stream(). */
+  prompt(text: string, opts: PromptOptions = {}): AsyncGenerator<AgentEvent> {
+    return this.conversation(text, opts);
+  }
+
+  /** stream(), to the end: the last answer, the messages added, and what it cost. */
+  async run(text: string): Promise<RunResult> {
+    const messages: Message[] = [];
+    const spent = new Spending();
+    let done: Extract<AgentEvent, { type: 'done' }> | undefined;
+    for await (const e of this.stream(text)) {
+      if (e.type === 'message') messages.push(e.message);
+      else if (e.type === 'usage') spent.add(e);
+      else if (e.type === 'done') done = e;
+    }
+    // Every prompt ends with a `done` from the loop.
+    return { text: done!.text, messages, usage: spent.usage, cost: spent.cost, reason: done!.reason };
+  }
+
+  /** A message for the working agent, delivered before its next model call (or as the next prompt). */
+  steer(text: string): void {
+    this.refuseIfClosed();
+    this.queued.steer.push(text);
+  }
+
+  /** A prompt to send once the current work ends (stream() goes on with it). */
+  followUp(text: string): void {
+    this.refuseIfClosed();
+    this.queued.followUp.push(text);
+  }
+
+  get queue(): Queue {
+    return { steer: [...this.queued.steer], followUp: [...this.queued.followUp] };
+  }
+
+  /** Empties the queue; returns what it held. */
+  clearQueue(): Queue {
+    return { steer: this.queued.steer.splice(0), followUp: this.queued.followUp.splice(0) };
+  }
+
+  setQueue(q: Queue): void {
+    this.queued.steer.splice(0, Infinity, ...q.steer);
+    this.queued.followUp.splice(0, Infinity, ...q.followUp);
+  }
+
+  private async *conversation(text: string, opts: PromptOptions): AsyncGenerator<AgentEvent> {
+    using _work = this.claim();
+    for (let next: string | undefined = text; next !== undefined; next = this.nextQueued()) {
+      const reason = yield* this.send(next, opts);
+      if (reason === 'aborted' || this.closed) return;
+    }
+  }
+
+  /** Steering that came too late for the last model call goes first, as one message; then the follow-ups. */
+  private nextQueued(): string | undefined {
+    if (this.queued.steer.length) return this.queued.steer.splice(0).join('\n\n');
+    return this.queued.followUp.shift();
+  }
+
+  /** One user message and the loop's work on it; returns how the loop stopped. */
+  private async *send(text: string, opts: PromptOptions): AsyncGenerator<AgentEvent, StopReason> {
     const git = await this.gitPending;
     this.gitPending = undefined;
     const message: Message = { role: 'user', content: git ? `${text}\n\n${git}` : text };
@@ -128,12 +251,42 @@ export class Agent {
     const first: AgentEvent = { type: 'message', message };
     this.publish(first);
     yield first;
-    yield* this.track(runLoop({ ...this.loopConfig(this.tools, this.maxTurns), ...opts }, this.messages));
+    const steering = () => [...this.queued.steer.splice(0), ...(opts.steering?.() ?? [])];
+    const config = { ...this.loopConfig(this.tools, this.maxTurns), steering, confirm: opts.confirm ?? this.confirm };
+    let reason: StopReason = 'aborted';
+    for await (const e of this.track(runLoop(config, this.messages))) {
+      if (e.type === 'done') reason = e.reason;
+      yield e;
+    }
+    return reason;
+  }
+
+  /**
+   * Claims the agent for one piece of work with a fresh AbortController.
+   * Disposed when the work's generator ends, however it ends (finished,
+   * `break`, `return`, a throw): what still runs is aborted, and the agent
+   * is free again.
+   */
+  private claim(): Disposable {
+    this.refuseIfClosed();
+    if (this.running) throw new AgentBusyError();
+    this.running = true;
+    this.controller = new AbortController();
+    return {
+      [Symbol.dispose]: () => {
+        this.controller.abort();
+        this.running = false;
+      },
+    };
+  }
+
+  private refuseIfClosed(): void {
+    if (this.closed) throw new Error('this agent is closed; create a new one');
   }
 
   /** Summarises older history now (/compact), whatever the settings say. */
   async *compact(instructions?: string): AsyncGenerator<AgentEvent> {
-    if (this.controller.signal.aborted) this.controller = new AbortController();
+    using _work = this.claim();
     const fit = {
       model: this.model,
       modelInfo: this.info,
@@ -156,8 +309,24 @@ export class Agent {
     this.gitPending = undefined;
   }
 
-  subscribe(fn: (e: AgentEvent) => void): void {
-    this.subscribers.push(fn);
+  /** Every event of the conversation (not side questions); returns the unsubscribe. */
+  subscribe(fn: (e: AgentEvent) => void): () => void {
+    this.subscribers.add(fn);
+    return () => this.subscribers.delete(fn);
+  }
+
+  state(): AgentState {
+    return {
+      model: this.choice.model,
+      provider: this.choice.provider,
+      running: this.running,
+      messages: this.messages.length,
+      queue: this.queue,
+      usage: this.usage,
+      cost: this.cost,
+      contextTokens: this.contextTokens,
+      contextWindow: this.info.contextWindow,
+    };
   }
 
   /** Token usage of every request this session. */
@@ -184,7 +353,7 @@ export class Agent {
    * it (/btw). With `readOnlyTools`, it may look things up.
    */
   async *aside(question: string, readOnlyTools = false): AsyncGenerator<AgentEvent> {
-    if (this.controller.signal.aborted) this.controller = new AbortController();
+    using _work = this.claim();
     const tools = readOnlyTools ? this.tools.filter((t) => t.readOnly) : [];
     // Copies: fitting the scratch history into the window must not cut the conversation's messages.
     const scratch: Message[] = [...this.messages.map((m) => ({ ...m })), { role: 'user', content: question }];
@@ -197,7 +366,7 @@ export class Agent {
     this.messages.length = 0;
     this.meter.reset();
     this.toolState.seen.clear();
-    this.gitPending = gitContext(this.cwd);
+    this.gitPending = gitContext(this.cwd, this.lifetime.signal);
   }
 
   /** Switches to another model of the same provider. */
@@ -236,6 +405,24 @@ export class Agent {
   abort(): void {
     this.controller.abort();
   }
+
+  /**
+   * Aborts the work in progress and ends the shell and everything else the
+   * agent started; from then on it refuses work.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.abort();
+    this.lifetime.abort();
+    closeShell(this.toolState);
+  }
+}
+
+/** Tool objects as given; names picked from the built-in suite (all unknown names reported at once). */
+function toolsFrom(list?: Array<Tool | string>): Tool[] {
+  if (!list) return selectTools();
+  const named = selectTools(list.filter((t) => typeof t === 'string'));
+  return list.map((t) => (typeof t === 'string' ? named.find((n) => n.name === t)! : t));
 }
 
 function fail(message: string): never {

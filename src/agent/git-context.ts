@@ -9,9 +9,9 @@ const MAX_CHARS = 2000;
 /** The whole repository, but not nanocode's own command log. */
 const PATHS = ['--', ':/', `:(top,exclude,glob)**/${LOG_NAME}`];
 
-function git(cwd: string, args: string[]): Promise<string | undefined> {
+function git(cwd: string, args: string[], signal?: AbortSignal): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile('git', args, { cwd, timeout: 3000, maxBuffer: 1 << 20 }, (err, stdout) => resolve(err ? undefined : stdout));
+    execFile('git', args, { cwd, timeout: 3000, maxBuffer: 1 << 20, signal }, (err, stdout) => resolve(err ? undefined : stdout));
   });
 }
 
@@ -29,10 +29,10 @@ function inRepository(dir: string): boolean {
   }
 }
 
-/** Undefined outside a git repository. */
-export async function gitContext(cwd: string): Promise<string | undefined> {
+/** Undefined outside a git repository, or when `signal` ends it first (the agent closed). */
+export async function gitContext(cwd: string, signal?: AbortSignal): Promise<string | undefined> {
   if (!inRepository(cwd)) return undefined;
-  const [status, diff] = await Promise.all([git(cwd, ['status', '--short', ...PATHS]), git(cwd, ['diff', '--stat', 'HEAD', ...PATHS])]);
+  const [status, diff] = await Promise.all([git(cwd, ['status', '--short', ...PATHS], signal), git(cwd, ['diff', '--stat', 'HEAD', ...PATHS], signal)]);
   if (status === undefined) return undefined;
   return [
     '<git>',
