@@ -13,79 +13,21 @@ import type { AgentEvent, StopReason } from '../protocol/events.ts';
 import type { Message, Usage } from '../protocol/messages.ts';
 import type { Tool, ToolState } from '../protocol/tool.ts';
 import { commandEnv } from '../safety/secrets.ts';
+import type { Sessions } from '../session/sessions.ts';
 import { closeShell } from '../tools/bash.ts';
 import { type CompactionSettings, compactionSettings, fitContext } from './compaction.ts';
 import { ContextMeter, promptOverhead } from './context.ts';
 import { gitContext } from './git-context.ts';
 import { runLoop } from './loop.ts';
 import { Spending } from './spending.ts';
+import { AgentBusyError, type AgentOptions, type AgentState, type PromptOptions, type RunResult } from './options.ts';
+import { MessageQueue, type Queue } from './queue.ts';
+import { attachRecorders } from './recorders.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
 import { selectTools } from './toolset.ts';
 
-export interface AgentOptions {
-  /** A model id, or provider/model. Default: detected from the environment. */
-  model?: string;
-  cwd?: string;
-  /** Tool objects, or names from the built-in suite. Default: all built-ins. */
-  tools?: Array<Tool | string>;
-  systemPrompt?: string;
-  appendSystemPrompt?: string;
-  maxTurns?: number;
-  env?: NodeJS.ProcessEnv;
-  /** nanocode's folder (settings, sessions); default $NANOCODE_HOME or ~/.nanocode. */
-  home?: string;
-  /** Add git status to the first prompt (default true). */
-  gitContext?: boolean;
-  /** Asks a person a yes/no question (may a stuck model go on?); without it, the answer is no. */
-  confirm?: (question: string) => Promise<boolean>;
-}
-
-/**
- * The REPL's own steering queue and question, until it moves onto steer()
- * and the `confirm` option (issue 9, the frontends' part); then this goes.
- */
-export interface PromptOptions {
-  steering?: () => string[];
-  confirm?: (question: string) => Promise<boolean>;
-}
-
-export interface RunResult {
-  /** The last answer. */
-  text: string;
-  /** The messages this run added, follow-ups' included. */
-  messages: Message[];
-  /** Tokens and cost of this run's requests. */
-  usage: Usage;
-  cost?: number;
-  reason: StopReason;
-}
-
-export interface Queue {
-  /** Delivered before the next model call. */
-  steer: readonly string[];
-  /** Each sent as a new prompt once the current work ends. */
-  followUp: readonly string[];
-}
-
-export interface AgentState {
-  model: string;
-  provider: string;
-  running: boolean;
-  messages: number;
-  queue: Queue;
-  usage: Usage;
-  cost?: number;
-  contextTokens: number;
-  contextWindow: number;
-}
-
-/** A second piece of work while one runs. */
-export class AgentBusyError extends Error {
-  constructor() {
-    super('a prompt is already running; steer() or followUp() instead');
-    this.name = 'AgentBusyError';
-  }
-}
+export { AgentBusyError, type AgentOptions, type AgentState, type PromptOptions, type RunResult } from './options.ts';
+export type { Queue } from './queue.ts';
 
 interface AgentParts {
   choice: ModelChoice;
@@ -124,9 +66,10 @@ export class Agent {
   /** Aborted by close(): ends what the agent started outside a run (the git snapshot). */
   private readonly lifetime = new AbortController();
   private gitPending: Promise<string | undefined> | undefined;
-  private readonly queued = { steer: [] as string[], followUp: [] as string[] };
+  private readonly queued = new MessageQueue();
   private running = false;
   private closed = false;
+  private saved?: Sessions;
 
   private constructor(p: AgentParts) {
     this.choice = p.choice;
@@ -150,7 +93,8 @@ export class Agent {
   static async create(opts: AgentOptions = {}): Promise<Agent> {
     const env = opts.env ?? process.env;
     const cwd = opts.cwd ?? process.cwd();
-    const settings = loadSettings(opts.home ?? nanocodeHome(env), cwd);
+    const home = opts.home ?? nanocodeHome(env);
+    const settings = loadSettings(home, cwd);
     // Asked now (it never rejects), so any network question overlaps with building the prompt.
     const ports = localPorts(env);
     const choosing = completeChoice(chooseModel(opts.model, env), requestedModel(opts.model, env), ports);
@@ -158,7 +102,7 @@ export class Agent {
     const system = buildSystemPrompt({ cwd, tools, override: opts.systemPrompt, append: opts.appendSystemPrompt });
     const choice = (await choosing) ?? fail(missingKeyMessage(ports));
     const model = await createModel(choice);
-    return new Agent({
+    const agent = new Agent({
       choice,
       model,
       info: modelInfo(choice.model, env),
@@ -171,6 +115,14 @@ export class Agent {
       compaction: compactionSettings(env),
       confirm: opts.confirm,
     });
+    const warn = opts.onWarning ?? ((m: string) => process.emitWarning(m, 'NanocodeWarning'));
+    agent.saved = attachRecorders(agent, { home, env, model: choice.model, session: opts.session, commandLog: opts.commandLog, warn });
+    return agent;
+  }
+
+  /** The saved sessions here, when `session` is on (/save, /sessions, /resume, /fork). */
+  get sessions(): Sessions | undefined {
+    return this.saved;
   }
 
   /**
@@ -205,41 +157,35 @@ export class Agent {
   /** A message for the working agent, delivered before its next model call (or as the next prompt). */
   steer(text: string): void {
     this.refuseIfClosed();
-    this.queued.steer.push(text);
+    this.queued.steer(text);
   }
 
   /** A prompt to send once the current work ends (stream() goes on with it). */
   followUp(text: string): void {
     this.refuseIfClosed();
-    this.queued.followUp.push(text);
+    this.queued.followUp(text);
   }
 
+  /** A copy of what is queued. */
   get queue(): Queue {
-    return { steer: [...this.queued.steer], followUp: [...this.queued.followUp] };
+    return this.queued.snapshot();
   }
 
   /** Empties the queue; returns what it held. */
   clearQueue(): Queue {
-    return { steer: this.queued.steer.splice(0), followUp: this.queued.followUp.splice(0) };
+    return this.queued.clear();
   }
 
   setQueue(q: Queue): void {
-    this.queued.steer.splice(0, Infinity, ...q.steer);
-    this.queued.followUp.splice(0, Infinity, ...q.followUp);
+    this.queued.set(q);
   }
 
   private async *conversation(text: string, opts: PromptOptions): AsyncGenerator<AgentEvent> {
     using _work = this.claim();
-    for (let next: string | undefined = text; next !== undefined; next = this.nextQueued()) {
+    for (let next: string | undefined = text; next !== undefined; next = this.queued.next()) {
       const reason = yield* this.send(next, opts);
       if (reason === 'aborted' || this.closed) return;
     }
-  }
-
-  /** Steering that came too late for the last model call goes first, as one message; then the follow-ups. */
-  private nextQueued(): string | undefined {
-    if (this.queued.steer.length) return this.queued.steer.splice(0).join('\n\n');
-    return this.queued.followUp.shift();
   }
 
   /** One user message and the loop's work on it; returns how the loop stopped. */
@@ -251,7 +197,7 @@ export class Agent {
     const first: AgentEvent = { type: 'message', message };
     this.publish(first);
     yield first;
-    const steering = () => [...this.queued.steer.splice(0), ...(opts.steering?.() ?? [])];
+    const steering = () => [...this.queued.takeSteering(), ...(opts.steering?.() ?? [])];
     const config = { ...this.loopConfig(this.tools, this.maxTurns), steering, confirm: opts.confirm ?? this.confirm };
     let reason: StopReason = 'aborted';
     for await (const e of this.track(runLoop(config, this.messages))) {
@@ -276,6 +222,8 @@ export class Agent {
       [Symbol.dispose]: () => {
         this.controller.abort();
         this.running = false;
+        // close() during the work: the records were kept until its end.
+        if (this.closed) this.saved?.close();
       },
     };
   }
@@ -326,6 +274,8 @@ export class Agent {
       cost: this.cost,
       contextTokens: this.contextTokens,
       contextWindow: this.info.contextWindow,
+      sessionId: this.saved?.id,
+      sessionFile: this.saved?.file,
     };
   }
 
@@ -361,8 +311,9 @@ export class Agent {
     yield* this.track(runLoop(config, scratch), false);
   }
 
-  /** Starts a new conversation. */
+  /** Starts a new conversation (in a new session, when saving). */
   reset(): void {
+    this.saved?.start();
     this.messages.length = 0;
     this.meter.reset();
     this.toolState.seen.clear();
@@ -407,14 +358,16 @@ export class Agent {
   }
 
   /**
-   * Aborts the work in progress and ends the shell and everything else the
-   * agent started; from then on it refuses work.
+   * Aborts the work in progress, ends the shell and everything else the
+   * agent started, and closes the session (once the work in progress has
+   * recorded its end); from then on it refuses work.
    */
   async close(): Promise<void> {
     this.closed = true;
     this.abort();
     this.lifetime.abort();
     closeShell(this.toolState);
+    if (!this.running) this.saved?.close();
   }
 }
 
