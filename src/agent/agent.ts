@@ -10,7 +10,7 @@ import { modelInfo, type ModelInfo } from '../model/catalog.ts';
 import { completeChoice, localPorts } from '../model/probe.ts';
 import { createModel } from '../model/resolve.ts';
 import type { AgentEvent, StopReason } from '../protocol/events.ts';
-import type { Message, Usage } from '../protocol/messages.ts';
+import type { ContextPart, Message, Usage } from '../protocol/messages.ts';
 import type { Tool, ToolState } from '../protocol/tool.ts';
 import { commandEnv } from '../safety/secrets.ts';
 import type { Sessions } from '../session/sessions.ts';
@@ -22,8 +22,8 @@ import { runLoop } from './loop.ts';
 import { Spending } from './spending.ts';
 import { AgentBusyError, type AgentOptions, type AgentState, type PromptOptions, type RunResult } from './options.ts';
 import { MessageQueue, type Queue } from './queue.ts';
+import { composeSystem, systemParts } from './prompt.ts';
 import { attachRecorders } from './recorders.ts';
-import { buildSystemPrompt } from './system-prompt.ts';
 import { selectTools } from './toolset.ts';
 
 export { AgentBusyError, type AgentOptions, type AgentState, type PromptOptions, type RunResult } from './options.ts';
@@ -65,7 +65,7 @@ export class Agent {
   private controller = new AbortController();
   /** Aborted by close(): ends what the agent started outside a run (the git snapshot). */
   private readonly lifetime = new AbortController();
-  private gitPending: Promise<string | undefined> | undefined;
+  private gitPending: Promise<ContextPart | undefined> | undefined;
   private readonly queued = new MessageQueue();
   private running = false;
   private closed = false;
@@ -99,7 +99,7 @@ export class Agent {
     const ports = localPorts(env);
     const choosing = completeChoice(chooseModel(opts.model, env), requestedModel(opts.model, env), ports);
     const tools = toolsFrom(opts.tools);
-    const system = buildSystemPrompt({ cwd, tools, override: opts.systemPrompt, append: opts.appendSystemPrompt });
+    const system = composeSystem(systemParts({ cwd, tools, override: opts.systemPrompt, append: opts.appendSystemPrompt }));
     const choice = (await choosing) ?? fail(missingKeyMessage(ports));
     const model = await createModel(choice);
     const agent = new Agent({
@@ -192,7 +192,7 @@ export class Agent {
   private async *send(text: string, opts: PromptOptions): AsyncGenerator<AgentEvent, StopReason> {
     const git = await this.gitPending;
     this.gitPending = undefined;
-    const message: Message = { role: 'user', content: git ? `${text}\n\n${git}` : text };
+    const message: Message = { role: 'user', content: text, ...(git && { context: [git] }) };
     this.messages.push(message);
     const first: AgentEvent = { type: 'message', message };
     this.publish(first);

@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { ContextPart } from '../protocol/messages.ts';
 import { LOG_NAME } from '../session/command-log.ts';
 
 const MAX_CHARS = 2000;
@@ -30,14 +31,15 @@ function inRepository(dir: string): boolean {
 }
 
 /** Undefined outside a git repository, or when `signal` ends it first (the agent closed). */
-export async function gitContext(cwd: string, signal?: AbortSignal): Promise<string | undefined> {
+export async function gitContext(cwd: string, signal?: AbortSignal): Promise<ContextPart | undefined> {
   if (!inRepository(cwd)) return undefined;
   const [status, diff] = await Promise.all([git(cwd, ['status', '--short', ...PATHS], signal), git(cwd, ['diff', '--stat', 'HEAD', ...PATHS], signal)]);
   if (status === undefined) return undefined;
-  return [
+  const text = [
     '<git>',
     `$ git status --short\n${clip(status.trimEnd()) || '(clean)'}`,
     ...(diff?.trim() ? [`$ git diff --stat HEAD\n${clip(diff.trimEnd())}`] : []),
     '</git>',
   ].join('\n');
+  return { kind: 'git', text };
 }

@@ -119,7 +119,7 @@ export class Sessions {
   /** The user turns of a session (this one by default), for /fork. */
   turns(idOrName?: string): string[] {
     const loaded = this.load(idOrName);
-    return (loaded ? this.userRecords(loaded) : []).map(([m]) => (typeof m.content === 'string' ? m.content.split('\n\n<git>')[0].split('\n')[0] : '[content]'));
+    return (loaded ? this.userRecords(loaded) : []).map(([m]) => (typeof m.content === 'string' ? m.content.split('\n')[0] : '[content]'));
   }
 
   /**
