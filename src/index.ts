@@ -1,6 +1,8 @@
 // The library API: drive the same Agent the CLI uses.
+//   import { Agent, builtinTools, defineTool } from 'nanocode';
 export { Agent, AgentBusyError, type AgentOptions, type AgentState, type Queue, type RunResult } from './agent/agent.ts';
-export { BUILTIN_TOOLS } from './agent/toolset.ts';
+export { BUILTIN_TOOLS as builtinTools } from './agent/toolset.ts';
 export type { AgentEvent, StopReason } from './protocol/events.ts';
-export type { Message, Usage } from './protocol/messages.ts';
+export type { ContextPart, Message, Usage } from './protocol/messages.ts';
 export { defineTool, type Tool, type ToolContext, type ToolResult } from './protocol/tool.ts';
+export type { SessionChoice } from './session/sessions.ts';
