@@ -19,11 +19,11 @@ import { type CompactionSettings, compactionSettings, fitContext } from './compa
 import { ContextMeter, promptOverhead } from './context.ts';
 import { gitContext } from './git-context.ts';
 import { runLoop } from './loop.ts';
-import { Spending } from './spending.ts';
 import { AgentBusyError, type AgentOptions, type AgentState, type PromptOptions, type RunResult } from './options.ts';
-import { MessageQueue, type Queue } from './queue.ts';
 import { composeSystem, systemParts } from './prompt.ts';
+import { MessageQueue, type Queue } from './queue.ts';
 import { attachRecorders } from './recorders.ts';
+import { Spending } from './spending.ts';
 import { selectTools } from './toolset.ts';
 
 export { AgentBusyError, type AgentOptions, type AgentState, type PromptOptions, type RunResult } from './options.ts';
