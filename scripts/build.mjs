@@ -1,8 +1,11 @@
-// Bundles src/main.ts into one executable ESM file. Provider SDKs stay in the
+// Bundles src/main.ts into one executable ESM file, and the library
+// (src/index.ts) with its type declarations. Provider SDKs stay in the
 // bundle but are split into lazily imported chunks so startup only pays for
 // the provider actually used.
 import { build } from 'esbuild';
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -23,3 +26,12 @@ await build({
   logLevel: 'warning',
 });
 chmodSync('dist/nanocode.js', 0o755);
+
+// The library's types: a tree of .d.ts under dist/types (package.json
+// "exports" points at its index). The source imports './x.ts'; the
+// declarations import './x.js', as every TypeScript a user may have reads.
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.types.json'], { stdio: 'inherit' });
+for (const file of readdirSync('dist/types', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.d.ts'))) {
+  const path = join('dist/types', file);
+  writeFileSync(path, readFileSync(path, 'utf8').replace(/((?:from |import\()'\.\.?\/[^']*)\.ts'/g, "$1.js'"));
+}

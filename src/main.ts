@@ -1,8 +1,7 @@
 // The nanocode command: flags, stdin, configuration, then a frontend.
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Agent } from './agent/agent.ts';
-import type { Sessions } from './session/sessions.ts';
+import type { Agent, AgentOptions } from './agent/agent.ts';
 import { type Args, parseCliArgs, USAGE } from './args.ts';
 import { loadDotenv } from './config/dotenv.ts';
 import { endOnSignals } from './signals.ts';
@@ -72,20 +71,15 @@ async function main(argv: string[]): Promise<number> {
       appendSystemPrompt: args.appendSystemPrompt,
       maxTurns: args.maxTurns,
       home,
+      session: sessionChoice(args, interactive),
+      commandLog: process.env.NANOCODE_LOG !== '0',
+      onWarning: (message) => process.stderr.write(`nanocode: ${message}\n`),
     });
   } catch (err) {
     process.stderr.write(`${err instanceof ConfigError ? '' : 'nanocode: '}${(err as Error).message}\n`);
     return 2;
   }
   if (agent.choice.note) process.stderr.write(`nanocode: ${agent.choice.note}\n`);
-
-  let sessions: Sessions | undefined;
-  try {
-    sessions = await recordConversation(agent, args, home, cwd, interactive);
-  } catch (err) {
-    process.stderr.write(`nanocode: ${(err as Error).message}\n`);
-    return 2;
-  }
 
   process.stdout.on('error', () => {}); // a closed pipe or terminal is not our failure
 
@@ -97,17 +91,19 @@ async function main(argv: string[]): Promise<number> {
     process.stdin.on('error', () => {
       if (!ending.signal) ending.end('SIGHUP');
     });
-    const code = await runRepl({ agent, home, sessions, pickSession: args.resume === true, signal: stop.signal });
+    const code = await runRepl({ agent, home, pickSession: args.resume === true, signal: stop.signal });
+    await agent.close();
     return ending.exitCode ?? code;
   }
 
   ending.cancel = () => agent.abort();
-  const code = await runHeadless(agent.prompt(prompt!), {
+  const code = await runHeadless(agent.stream(prompt!), {
     mode: args.mode,
     quiet: args.quiet,
     progress: !!process.stderr.isTTY,
     signalExit: () => ending.exitCode,
   });
+  await agent.close();
   if (ending.signal) process.stderr.write(`nanocode: stopped by ${ending.signal}\n`);
   return ending.exitCode ?? code;
 }
@@ -122,34 +118,15 @@ function folderProblem(dir: string): string | undefined {
 }
 
 /**
- * Wires the conversation to its records: the command log, and the session
- * (new, continued, resumed or forked, unless --no-session).
+ * The session the flags ask for, unless --no-session. With a bare --resume
+ * the interactive picker decides later; until then, a new session.
  */
-async function recordConversation(agent: Agent, args: Args, home: string, cwd: string, interactive: boolean): Promise<Sessions | undefined> {
-  const { makeRedactor } = await import('./safety/secrets.ts');
-  const redact = makeRedactor(process.env);
-  if (process.env.NANOCODE_LOG !== '0') {
-    const { commandLogger } = await import('./session/command-log.ts');
-    agent.subscribe(commandLogger(cwd, redact));
-  }
+function sessionChoice(args: Args, interactive: boolean): AgentOptions['session'] {
   if (!args.session) return undefined;
-  const { Sessions } = await import('./session/sessions.ts');
-  const sessions = new Sessions(home, cwd, agent.choice.model, redact, (m) => process.stderr.write(`nanocode: ${m}\n`));
-  const restored = args.fork
-    ? sessions.fork(args.fork.turn, args.fork.session)
-    : args.continue || (args.resume === true && !interactive)
-      ? sessions.resume()
-      : typeof args.resume === 'string'
-        ? sessions.resume(args.resume)
-        : undefined;
-  if (restored) {
-    for (const w of restored.warnings) process.stderr.write(`nanocode: ${w}\n`);
-    agent.load(restored.messages);
-  } else if (args.resume !== true) {
-    sessions.start(); // with a bare --resume, the interactive picker decides
-  }
-  agent.subscribe((e) => sessions.record(e));
-  return sessions;
+  if (args.fork) return { fork: args.fork };
+  if (args.continue || (args.resume === true && !interactive)) return { continue: true };
+  if (typeof args.resume === 'string') return { resume: args.resume };
+  return true;
 }
 
 main(process.argv.slice(2)).then(

@@ -1,45 +1,32 @@
-// An Agent is one conversation with one model and a toolset. Every frontend
-// (headless, JSON, REPL, library) drives this same class.
+// An Agent is one conversation with one model and a toolset, and the one
+// engine every frontend (headless, JSON, RPC, REPL, library) drives. It owns
+// the conversation (messages, the steering and follow-up queues), its
+// cancellation (abort(), or leaving a `for await` over its events early) and
+// what it started (close()). It does one piece of work at a time.
 import { ConfigError, chooseModel, missingKeyMessage, type ModelChoice, requestedModel } from '../config/providers.ts';
 import { loadSettings, nanocodeHome } from '../config/settings.ts';
 import type { ModelInfo } from '../model/catalog.ts';
 import { ModelClient } from '../model/client.ts';
 import { completeChoice, localPorts } from '../model/probe.ts';
-import type { AgentEvent } from '../protocol/events.ts';
-import type { Message, Usage } from '../protocol/messages.ts';
+import type { AgentEvent, StopReason } from '../protocol/events.ts';
+import type { ContextPart, Message, Usage } from '../protocol/messages.ts';
 import type { Gate, Tool, ToolState } from '../protocol/tool.ts';
 import { commandEnv } from '../safety/secrets.ts';
+import type { Sessions } from '../session/sessions.ts';
+import { closeShell } from '../tools/bash.ts';
 import { type CompactionSettings, compactionSettings, fitContext } from './compaction.ts';
 import { ContextMeter, promptOverhead } from './context.ts';
 import { gitContext } from './git-context.ts';
+import { Spending } from '../model/client.ts';
 import { runLoop } from './loop.ts';
-import { buildSystemPrompt } from './system-prompt.ts';
+import { AgentBusyError, type AgentOptions, type AgentState, type PromptOptions, type RunResult } from './options.ts';
+import { composeSystem, systemParts } from './prompt.ts';
+import { MessageQueue, type Queue } from './queue.ts';
+import { attachRecorders } from './recorders.ts';
 import { selectTools } from './toolset.ts';
 
-export interface AgentOptions {
-  /** A model id, or provider/model. Default: detected from the environment. */
-  model?: string;
-  cwd?: string;
-  /** Tool names from the built-in suite, or Tool objects. Default: all built-ins. */
-  tools?: string[] | Tool[];
-  systemPrompt?: string;
-  appendSystemPrompt?: string;
-  maxTurns?: number;
-  env?: NodeJS.ProcessEnv;
-  /** nanocode's folder (settings, sessions); default $NANOCODE_HOME or ~/.nanocode. */
-  home?: string;
-  /** Add git status to the first prompt (default true). */
-  gitContext?: boolean;
-  /** The gate every tool call passes before it runs (permissions fill it). */
-  beforeToolCall?: Gate;
-}
-
-export interface PromptOptions {
-  /** Messages the user typed while the agent worked, delivered before the next model call. */
-  steering?: () => string[];
-  /** Asks the user a yes/no question (may a stuck model go on?); without it, the answer is no. */
-  confirm?: (question: string) => Promise<boolean>;
-}
+export { AgentBusyError, type AgentOptions, type AgentState, type PromptOptions, type RunResult } from './options.ts';
+export type { Queue } from './queue.ts';
 
 interface AgentParts {
   client: ModelClient;
@@ -52,6 +39,7 @@ interface AgentParts {
   useGit: boolean;
   compaction: CompactionSettings;
   beforeToolCall?: Gate;
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 export class Agent {
@@ -61,15 +49,22 @@ export class Agent {
   private readonly meter = new ContextMeter();
   readonly compaction: CompactionSettings;
   /** Who sees every event of the conversation (the session store, the command log); not side questions. */
-  private readonly subscribers: Array<(e: AgentEvent) => void> = [];
+  private readonly subscribers = new Set<(e: AgentEvent) => void>();
   readonly tools: Tool[];
   readonly system: string;
   readonly cwd: string;
   readonly maxTurns: number;
   private readonly commandEnv: NodeJS.ProcessEnv;
   private readonly toolState: ToolState = { seen: new Map() };
+  private readonly confirm?: (question: string) => Promise<boolean>;
   private controller = new AbortController();
-  private gitPending: Promise<string | undefined> | undefined;
+  /** Aborted by close(): ends what the agent started outside a run (the git snapshot). */
+  private readonly lifetime = new AbortController();
+  private gitPending: Promise<ContextPart | undefined> | undefined;
+  private readonly queued = new MessageQueue();
+  private running = false;
+  private closed = false;
+  private saved?: Sessions;
   private readonly beforeToolCall?: Gate;
 
   private constructor(p: AgentParts) {
@@ -81,8 +76,9 @@ export class Agent {
     this.maxTurns = p.maxTurns;
     this.compaction = p.compaction;
     this.beforeToolCall = p.beforeToolCall;
+    this.confirm = p.confirm;
     // Started now so it overlaps with the first request's preparation.
-    this.gitPending = p.useGit ? gitContext(p.cwd) : undefined;
+    this.gitPending = p.useGit ? gitContext(p.cwd, this.lifetime.signal) : undefined;
   }
 
   /**
@@ -92,14 +88,15 @@ export class Agent {
   static async create(opts: AgentOptions = {}): Promise<Agent> {
     const env = opts.env ?? process.env;
     const cwd = opts.cwd ?? process.cwd();
-    const settings = loadSettings(opts.home ?? nanocodeHome(env), cwd);
+    const home = opts.home ?? nanocodeHome(env);
+    const settings = loadSettings(home, cwd);
     // Asked now (it never rejects), so any network question overlaps with building the prompt.
     const ports = localPorts(env);
     const choosing = completeChoice(chooseModel(opts.model, env), requestedModel(opts.model, env), ports);
-    const tools = opts.tools?.length && typeof opts.tools[0] !== 'string' ? (opts.tools as Tool[]) : selectTools(opts.tools as string[] | undefined);
-    const system = buildSystemPrompt({ cwd, tools, override: opts.systemPrompt, append: opts.appendSystemPrompt });
+    const tools = toolsFrom(opts.tools);
+    const system = composeSystem(systemParts({ cwd, tools, override: opts.systemPrompt, append: opts.appendSystemPrompt }));
     const choice = (await choosing) ?? fail(missingKeyMessage(ports));
-    return new Agent({
+    const agent = new Agent({
       client: await ModelClient.create(choice, env),
       tools,
       system,
@@ -109,25 +106,128 @@ export class Agent {
       useGit: opts.gitContext ?? true,
       compaction: compactionSettings(env),
       beforeToolCall: opts.beforeToolCall,
+      confirm: opts.confirm,
     });
+    const warn = opts.onWarning ?? ((m: string) => process.emitWarning(m, 'NanocodeWarning'));
+    agent.saved = attachRecorders(agent, { home, env, model: choice.model, session: opts.session, commandLog: opts.commandLog, warn });
+    return agent;
   }
 
-  /** Sends a user message and runs the loop; yields every event until `done`. */
-  async *prompt(text: string, opts: PromptOptions = {}): AsyncGenerator<AgentEvent> {
-    if (this.controller.signal.aborted) this.controller = new AbortController();
+  /** The saved sessions here, when `session` is on (/save, /sessions, /resume, /fork). */
+  get sessions(): Sessions | undefined {
+    return this.saved;
+  }
+
+  /**
+   * Sends a user message and runs the loop, then each follow-up queued
+   * meanwhile as a new prompt; yields every event and ends after the last
+   * `done`. An aborted run ends it; the queue stays. Leaving a `for await`
+   * over it early aborts the request and every running tool.
+   */
+  stream(text: string): AsyncGenerator<AgentEvent> {
+    return this.conversation(text, {});
+  }
+
+  /** The same as stream(). */
+  prompt(text: string, opts: PromptOptions = {}): AsyncGenerator<AgentEvent> {
+    return this.conversation(text, opts);
+  }
+
+  /** stream(), to the end: the last answer, the messages added, and what it cost. */
+  async run(text: string): Promise<RunResult> {
+    const messages: Message[] = [];
+    const spent = new Spending();
+    let done: Extract<AgentEvent, { type: 'done' }> | undefined;
+    for await (const e of this.stream(text)) {
+      if (e.type === 'message') messages.push(e.message);
+      else if (e.type === 'usage') spent.add(e);
+      else if (e.type === 'done') done = e;
+    }
+    // Every prompt ends with a `done` from the loop.
+    return { text: done!.text, messages, usage: spent.usage, cost: spent.cost, reason: done!.reason };
+  }
+
+  /** A message for the working agent, delivered before its next model call (or as the next prompt). */
+  steer(text: string): void {
+    this.refuseIfClosed();
+    this.queued.steer(text);
+  }
+
+  /** A prompt to send once the current work ends (stream() goes on with it). */
+  followUp(text: string): void {
+    this.refuseIfClosed();
+    this.queued.followUp(text);
+  }
+
+  /** A copy of what is queued. */
+  get queue(): Queue {
+    return this.queued.snapshot();
+  }
+
+  /** Empties the queue; returns what it held. */
+  clearQueue(): Queue {
+    return this.queued.clear();
+  }
+
+  setQueue(q: Queue): void {
+    this.queued.set(q);
+  }
+
+  private async *conversation(text: string, opts: PromptOptions): AsyncGenerator<AgentEvent> {
+    using _work = this.claim();
+    for (let next: string | undefined = text; next !== undefined; next = this.queued.next()) {
+      const reason = yield* this.send(next, opts);
+      if (reason === 'aborted' || this.closed) return;
+    }
+  }
+
+  /** One user message and the loop's work on it; returns how the loop stopped. */
+  private async *send(text: string, opts: PromptOptions): AsyncGenerator<AgentEvent, StopReason> {
     const git = await this.gitPending;
     this.gitPending = undefined;
-    const message: Message = { role: 'user', content: git ? `${text}\n\n${git}` : text };
+    const message: Message = { role: 'user', content: text, ...(git && { context: [git] }) };
     this.messages.push(message);
     const first: AgentEvent = { type: 'message', message };
     this.publish(first);
     yield first;
-    yield* this.track(runLoop({ ...this.loopConfig(this.tools, this.maxTurns), ...opts }, this.messages));
+    const steering = () => [...this.queued.takeSteering(), ...(opts.steering?.() ?? [])];
+    const config = { ...this.loopConfig(this.tools, this.maxTurns), steering, confirm: opts.confirm ?? this.confirm };
+    let reason: StopReason = 'aborted';
+    for await (const e of this.track(runLoop(config, this.messages))) {
+      if (e.type === 'done') reason = e.reason;
+      yield e;
+    }
+    return reason;
+  }
+
+  /**
+   * Claims the agent for one piece of work with a fresh AbortController.
+   * Disposed when the work's generator ends, however it ends (finished,
+   * `break`, `return`, a throw): what still runs is aborted, and the agent
+   * is free again.
+   */
+  private claim(): Disposable {
+    this.refuseIfClosed();
+    if (this.running) throw new AgentBusyError();
+    this.running = true;
+    this.controller = new AbortController();
+    return {
+      [Symbol.dispose]: () => {
+        this.controller.abort();
+        this.running = false;
+        // close() during the work: the records were kept until its end.
+        if (this.closed) this.saved?.close();
+      },
+    };
+  }
+
+  private refuseIfClosed(): void {
+    if (this.closed) throw new Error('this agent is closed; create a new one');
   }
 
   /** Summarises older history now (/compact), whatever the settings say. */
   async *compact(instructions?: string): AsyncGenerator<AgentEvent> {
-    if (this.controller.signal.aborted) this.controller = new AbortController();
+    using _work = this.claim();
     const fit = {
       client: this.client,
       messages: this.messages,
@@ -147,8 +247,26 @@ export class Agent {
     this.gitPending = undefined;
   }
 
-  subscribe(fn: (e: AgentEvent) => void): void {
-    this.subscribers.push(fn);
+  /** Every event of the conversation (not side questions); returns the unsubscribe. */
+  subscribe(fn: (e: AgentEvent) => void): () => void {
+    this.subscribers.add(fn);
+    return () => this.subscribers.delete(fn);
+  }
+
+  state(): AgentState {
+    return {
+      model: this.choice.model,
+      provider: this.choice.provider,
+      running: this.running,
+      messages: this.messages.length,
+      queue: this.queue,
+      usage: this.usage,
+      cost: this.cost,
+      contextTokens: this.contextTokens,
+      contextWindow: this.info.contextWindow,
+      sessionId: this.saved?.id,
+      sessionFile: this.saved?.file,
+    };
   }
 
   get choice(): ModelChoice {
@@ -183,7 +301,7 @@ export class Agent {
    * it (/btw). With `readOnlyTools`, it may look things up.
    */
   async *aside(question: string, readOnlyTools = false): AsyncGenerator<AgentEvent> {
-    if (this.controller.signal.aborted) this.controller = new AbortController();
+    using _work = this.claim();
     const tools = readOnlyTools ? this.tools.filter((t) => t.permission === 'read') : [];
     // Copies: fitting the scratch history into the window must not cut the conversation's messages.
     const scratch: Message[] = [...this.messages.map((m) => ({ ...m })), { role: 'user', content: question }];
@@ -191,12 +309,13 @@ export class Agent {
     yield* runLoop(config, scratch);
   }
 
-  /** Starts a new conversation. */
+  /** Starts a new conversation (in a new session, when saving). */
   reset(): void {
+    this.saved?.start();
     this.messages.length = 0;
     this.meter.reset();
     this.toolState.seen.clear();
-    this.gitPending = gitContext(this.cwd);
+    this.gitPending = gitContext(this.cwd, this.lifetime.signal);
   }
 
   /** Switches to another model of the same provider. */
@@ -232,6 +351,26 @@ export class Agent {
   abort(): void {
     this.controller.abort();
   }
+
+  /**
+   * Aborts the work in progress, ends the shell and everything else the
+   * agent started, and closes the session (once the work in progress has
+   * recorded its end); from then on it refuses work.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.abort();
+    this.lifetime.abort();
+    closeShell(this.toolState);
+    if (!this.running) this.saved?.close();
+  }
+}
+
+/** Tool objects as given; names picked from the built-in suite (all unknown names reported at once). */
+function toolsFrom(list?: Array<Tool | string>): Tool[] {
+  if (!list) return selectTools();
+  const named = selectTools(list.filter((t) => typeof t === 'string'));
+  return list.map((t) => (typeof t === 'string' ? named.find((n) => n.name === t)! : t));
 }
 
 function fail(message: string): never {

@@ -126,7 +126,7 @@ function transcript(messages: Message[], maxChars: number): string {
 /** A summary without the model: the goal, the files and the errors, pulled out mechanically. */
 export function fallbackSummary(messages: Message[], previous?: string): string {
   const firstUser = messages.find((m) => m.role === 'user' && !(typeof m.content === 'string' && m.content.startsWith(SUMMARY_PREFIX)));
-  const goal = firstUser && typeof firstUser.content === 'string' ? firstUser.content.split('\n\n<git>')[0].slice(0, 500) : 'see the earlier summary';
+  const goal = firstUser && typeof firstUser.content === 'string' ? firstUser.content.slice(0, 500) : 'see the earlier summary';
   const read = new Set<string>();
   const modified = new Set<string>();
   const errors: string[] = [];

@@ -3,15 +3,16 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { ContextPart } from '../protocol/messages.ts';
 import { LOG_NAME } from '../session/command-log.ts';
 
 const MAX_CHARS = 2000;
 /** The whole repository, but not nanocode's own command log. */
 const PATHS = ['--', ':/', `:(top,exclude,glob)**/${LOG_NAME}`];
 
-function git(cwd: string, args: string[]): Promise<string | undefined> {
+function git(cwd: string, args: string[], signal?: AbortSignal): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile('git', args, { cwd, timeout: 3000, maxBuffer: 1 << 20 }, (err, stdout) => resolve(err ? undefined : stdout));
+    execFile('git', args, { cwd, timeout: 3000, maxBuffer: 1 << 20, signal }, (err, stdout) => resolve(err ? undefined : stdout));
   });
 }
 
@@ -29,15 +30,16 @@ function inRepository(dir: string): boolean {
   }
 }
 
-/** Undefined outside a git repository. */
-export async function gitContext(cwd: string): Promise<string | undefined> {
+/** Undefined outside a git repository, or when `signal` ends it first (the agent closed). */
+export async function gitContext(cwd: string, signal?: AbortSignal): Promise<ContextPart | undefined> {
   if (!inRepository(cwd)) return undefined;
-  const [status, diff] = await Promise.all([git(cwd, ['status', '--short', ...PATHS]), git(cwd, ['diff', '--stat', 'HEAD', ...PATHS])]);
+  const [status, diff] = await Promise.all([git(cwd, ['status', '--short', ...PATHS], signal), git(cwd, ['diff', '--stat', 'HEAD', ...PATHS], signal)]);
   if (status === undefined) return undefined;
-  return [
+  const text = [
     '<git>',
     `$ git status --short\n${clip(status.trimEnd()) || '(clean)'}`,
     ...(diff?.trim() ? [`$ git diff --stat HEAD\n${clip(diff.trimEnd())}`] : []),
     '</git>',
   ].join('\n');
+  return { kind: 'git', text };
 }

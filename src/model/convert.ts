@@ -34,8 +34,11 @@ export function toPrompt(system: string, messages: Message[], cache = false, too
 
 function convert(m: Message, toolImages: boolean): LanguageModelV4Message {
   switch (m.role) {
-    case 'user':
-      return { role: 'user', content: typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : m.content.map(userPart) };
+    case 'user': {
+      const words = typeof m.content === 'string' ? [{ type: 'text' as const, text: m.content }] : m.content.map(userPart);
+      // Context (git status) follows the user's words as text parts of its own.
+      return { role: 'user', content: [...words, ...(m.context ?? []).map((c) => ({ type: 'text' as const, text: c.text }))] };
+    }
     case 'assistant':
       return {
         role: 'assistant',

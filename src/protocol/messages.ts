@@ -32,9 +32,18 @@ export interface ToolCallPart {
 
 export type UserContent = string | Array<TextPart | ImagePart>;
 
+/** What nanocode adds to a user message: git status on the first turn (later, context files and skills). */
+export interface ContextPart {
+  kind: string;
+  text: string;
+}
+
 export interface UserMessage {
   role: 'user';
+  /** Exactly what the user typed. */
   content: UserContent;
+  /** Sent to the model after the user's words, as parts of their own; shown to no one. */
+  context?: ContextPart[];
 }
 
 export interface AssistantMessage {

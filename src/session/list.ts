@@ -48,7 +48,7 @@ function summary(file: string): { firstPrompt: string; name?: string; empty: boo
     if (!firstPrompt && line.includes('"role":"user"')) {
       try {
         const content = JSON.parse(line).message?.content;
-        if (typeof content === 'string') firstPrompt = content.split('\n\n<git>')[0].split('\n')[0].slice(0, 80);
+        if (typeof content === 'string') firstPrompt = content.split('\n')[0].slice(0, 80);
       } catch {
         // torn or foreign line
       }

@@ -1,5 +1,6 @@
 // One conversation's session: start a new one, continue or resume an old one,
-// fork from an earlier turn, name it, list them. Frontends hand it every event.
+// fork from an earlier turn, name it, list them. The Agent hands it every
+// event and is handed the messages of a session it switches to.
 // A session another process is writing is never appended to: the conversation
 // continues in a new branch (a fork after its last finished turn) instead.
 import type { AgentEvent } from '../protocol/events.ts';
@@ -16,19 +17,47 @@ export interface Restored {
   id: string;
 }
 
+/**
+ * Which session a conversation is saved in: a new one (true), the latest in
+ * its folder (`continue`), one by id or name (`resume`), or a new one
+ * holding the first turns of another (`fork`, of the latest by default).
+ */
+export type SessionChoice = true | { continue: true } | { resume: string } | { fork: { turn: number; session?: string } };
+
+export interface SessionsOptions {
+  /** nanocode's folder. */
+  home: string;
+  cwd: string;
+  model: string;
+  redact: (s: string) => string;
+  /** Told when saving stops (a full disk, an unwritable folder). */
+  warn: (message: string) => void;
+  /** Takes the messages of a session switched to (resumed or forked), to continue from. */
+  restore: (messages: Message[]) => void;
+}
+
 export class Sessions {
   private writer?: SessionWriter;
   private readonly home: string;
   private readonly cwd: string;
   private readonly model: string;
   private readonly o: WriterOptions;
+  private readonly restore: (messages: Message[]) => void;
 
-  /** `warn` is told when saving stops (a full disk, an unwritable folder). */
-  constructor(home: string, cwd: string, model: string, redact: (s: string) => string, warn: (message: string) => void) {
-    this.home = home;
-    this.cwd = cwd;
-    this.model = model;
-    this.o = { redact, warn };
+  constructor(o: SessionsOptions) {
+    this.home = o.home;
+    this.cwd = o.cwd;
+    this.model = o.model;
+    this.o = { redact: o.redact, warn: o.warn };
+    this.restore = o.restore;
+  }
+
+  /** Opens the session `choice` names; undefined for a new one. */
+  open(choice: SessionChoice): Restored | undefined {
+    if (choice === true) return void this.start();
+    if ('continue' in choice) return this.resume();
+    if ('resume' in choice) return this.resume(choice.resume);
+    return this.fork(choice.fork.turn, choice.fork.session);
   }
 
   get id(): string | undefined {
@@ -77,13 +106,20 @@ export class Sessions {
       return restored;
     }
     this.switchTo(SessionWriter.resume(info.file, loaded.header.id, loaded.leaf, loaded.messages, lock, this.o));
-    return { messages: loaded.messages.map(([m]) => m), warnings: loaded.warnings, id: loaded.header.id };
+    const messages = loaded.messages.map(([m]) => m);
+    this.restore(messages);
+    return { messages, warnings: loaded.warnings, id: loaded.header.id };
+  }
+
+  /** Releases the session file and its lock; nothing more is saved. */
+  close(): void {
+    this.switchTo(undefined);
   }
 
   /** The user turns of a session (this one by default), for /fork. */
   turns(idOrName?: string): string[] {
     const loaded = this.load(idOrName);
-    return (loaded ? this.userRecords(loaded) : []).map(([m]) => (typeof m.content === 'string' ? m.content.split('\n\n<git>')[0].split('\n')[0] : '[content]'));
+    return (loaded ? this.userRecords(loaded) : []).map(([m]) => (typeof m.content === 'string' ? m.content.split('\n')[0] : '[content]'));
   }
 
   /**
@@ -105,6 +141,7 @@ export class Sessions {
     const leaf = kept.at(-1)?.id ?? null;
     const messages = branch(kept, leaf);
     this.switchTo(SessionWriter.fork(this.home, this.cwd, this.model, kept, messages, { session: loaded.header.id, record: leaf ?? '' }, this.o));
+    this.restore(messages.map(([m]) => m));
     return { messages: messages.map(([m]) => m), warnings: [...loaded.warnings], id: this.writer!.id };
   }
 

@@ -68,3 +68,9 @@ export const bashTool = defineTool({
     return { content: `${body}[exit code ${status}]`, isError: code !== 0, details };
   },
 });
+
+/** Ends an agent's shell and everything its commands started (Agent.close). */
+export function closeShell(state: ToolState): void {
+  shells.get(state)?.kill();
+  shells.delete(state);
+}

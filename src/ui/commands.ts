@@ -18,8 +18,6 @@ export interface Queue {
 
 export interface CommandContext {
   agent: Agent;
-  /** Absent with --no-session. */
-  sessions?: Sessions;
   queue: Queue;
   style: Style;
   running: boolean;
@@ -50,8 +48,8 @@ const QueueSchema = z.object({ steer: z.array(z.string()), followup: z.array(z.s
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 function needSessions(ctx: CommandContext): Sessions | undefined {
-  if (!ctx.sessions) ctx.print(['Sessions are off (--no-session).', '']);
-  return ctx.sessions;
+  if (!ctx.agent.sessions) ctx.print(['Sessions are off (--no-session).', '']);
+  return ctx.agent.sessions;
 }
 
 function sessionLine(ctx: CommandContext, x: { id: string; name?: string; firstPrompt: string; modified: Date; bytes: number }, i: number): string {
@@ -88,7 +86,6 @@ export const COMMANDS: Command[] = [
     help: 'start a new conversation',
     run: (ctx) => {
       ctx.agent.reset();
-      ctx.sessions?.start();
       ctx.print([ctx.style.gray('New conversation.'), '']);
     },
   },
@@ -238,7 +235,6 @@ export const COMMANDS: Command[] = [
       if (!arg) return ctx.print(['Pick a session with /resume <number or id>:', ...list.slice(0, 20).map((x, i) => sessionLine(ctx, x, i)), '']);
       const pick = /^\d+$/.test(arg) && Number(arg) <= list.length ? list[Number(arg) - 1].id : arg;
       const restored = s.resume(pick);
-      ctx.agent.load(restored.messages);
       ctx.print([...restored.warnings.map((w) => ctx.style.yellow(w)), `Resumed ${restored.id}: ${restored.messages.length} messages.`, '']);
     },
   },
@@ -251,7 +247,6 @@ export const COMMANDS: Command[] = [
       if (!s) return;
       if (!arg) return ctx.print(['Fork after which turn? /fork <n>', ...s.turns().map((t, i) => `  ${i + 1}. ${t}`), '']);
       const restored = s.fork(Number(arg));
-      ctx.agent.load(restored.messages);
       ctx.print([`Forked into ${restored.id} after turn ${arg}: ${restored.messages.length} messages.`, '']);
     },
   },

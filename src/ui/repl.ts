@@ -4,7 +4,6 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Agent } from '../agent/agent.ts';
 import type { AgentEvent } from '../protocol/events.ts';
-import type { Sessions } from '../session/sessions.ts';
 import { type Style, styleFor, visibleWidth, wrap } from './ansi.ts';
 import { commandNames, type CommandContext, findCommand, type Queue } from './commands.ts';
 import { Editor } from './editor.ts';
@@ -16,8 +15,6 @@ import { Transcript } from './transcript.ts';
 export interface ReplOptions {
   agent: Agent;
   home: string;
-  /** Absent with --no-session. */
-  sessions?: Sessions;
   /** --resume without an id: offer the list first. */
   pickSession?: boolean;
   input?: NodeJS.ReadStream;
@@ -35,7 +32,6 @@ export function runRepl(o: ReplOptions): Promise<number> {
 class Repl {
   private readonly agent: Agent;
   private readonly home: string;
-  private readonly sessions?: Sessions;
   private readonly pickSession: boolean;
   private readonly input: NodeJS.ReadStream;
   private readonly output: NodeJS.WriteStream;
@@ -65,7 +61,6 @@ class Repl {
   constructor(o: ReplOptions) {
     this.agent = o.agent;
     this.home = o.home;
-    this.sessions = o.sessions;
     this.pickSession = !!o.pickSession;
     this.signal = o.signal;
     this.input = o.input ?? process.stdin;
@@ -281,7 +276,6 @@ class Repl {
     if (this.running && !cmd.whileRunning) return this.print([this.style.yellow(`${name} waits until the agent is done (Esc interrupts it).`), '']);
     const ctx: CommandContext = {
       agent: this.agent,
-      sessions: this.sessions,
       queue: this.queue,
       style: this.style,
       running: this.running,

@@ -74,7 +74,7 @@ export class Transcript {
       case 'message':
         if (e.message.role === 'user') {
           const text = typeof e.message.content === 'string' ? e.message.content : e.message.content.map((p) => (p.type === 'text' ? p.text : '[image]')).join(' ');
-          return [s.bold(`› ${text.split('\n\n<git>')[0].replace(/\n/g, '\n  ')}`), ''];
+          return [s.bold(`› ${text.replace(/\n/g, '\n  ')}`), ''];
         }
         if (e.message.role === 'assistant') {
           this.waitingSince = undefined;

@@ -168,8 +168,9 @@ describe('running a task', () => {
     writeFileSync(join(dir, 'new.txt'), 'x');
     server = await startScriptedServer([{ text: 'ok' }]);
     await run(['look'], { cwd: dir, env: openai(server) });
-    const content = server.turnRequests()[0].body.messages.at(-1).content;
-    expect(content).toContain('$ git status --short\n?? new.txt');
+    const [words, context] = server.turnRequests()[0].body.messages.at(-1).content;
+    expect(words.text).toBe('look');
+    expect(context.text).toContain('$ git status --short\n?? new.txt');
   });
 });
 

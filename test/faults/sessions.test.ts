@@ -31,9 +31,11 @@ const sessionFolder = (w: Workspace) => join(w.home, 'sessions', projectSlug(w.c
 const lockFiles = (w: Workspace) => (existsSync(sessionFolder(w)) ? readdirSync(sessionFolder(w)).filter((f) => f.includes('.lock')) : []);
 const recordsOf = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const mode = (path: string) => statSync(path).mode & 0o777;
+/** The user's words in a request's message: its first text part (context parts follow it). */
+const words = (content: any) => (typeof content === 'string' ? content : content[0].text);
 /** The conversation of a request, system prompt left out: user texts, assistant texts or calls, tool results. */
 const conversation = (msgs: any[]) =>
-  msgs.slice(1).map((m) => (m.role === 'user' ? `user:${m.content.split('\n\n<git>')[0]}` : m.role === 'assistant' ? `assistant:${m.tool_calls ? 'call' : m.content}` : `tool:${m.content}`));
+  msgs.slice(1).map((m) => (m.role === 'user' ? `user:${words(m.content)}` : m.role === 'assistant' ? `assistant:${m.tool_calls ? 'call' : m.content}` : `tool:${m.content}`));
 const lastRequest = () => server!.turnRequests().at(-1)!.body.messages;
 /** A process name for `exec -a`, killed after the test whatever happens. */
 const marker = (label: string) => {
@@ -379,8 +381,9 @@ it('.nanocode.log stays in the working folder, out of git status and out of the 
   writeFileSync(join(w.cwd, 'notes.txt'), 'mine\n');
   server = await startScriptedServer([{ toolCalls: [{ name: 'bash', args: { command: 'echo hi' } }] }, { text: 'one' }, { toolCalls: [{ name: 'bash', args: { command: 'echo again' } }] }, { text: 'two' }]);
   expect((await run(['first'], { cwd: w.cwd, env: env(server, w) })).code).toBe(0);
-  const context = server.turnRequests()[0].body.messages[1].content as string;
-  expect(context).toContain('<git>');
+  const [typed, { text: context }] = server.turnRequests()[0].body.messages[1].content;
+  expect(typed).toEqual({ type: 'text', text: 'first' });
+  expect(context).toMatch(/^<git>\n/);
   expect(context).toContain('?? notes.txt');
   expect(context).not.toContain('.nanocode.log');
   expect(readFileSync(join(w.cwd, '.nanocode.log'), 'utf8')).toContain('echo hi');

@@ -36,8 +36,10 @@ async function killWhen(args: string[], opts: Parameters<typeof start>[1], marke
 }
 
 const hash = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
+/** The user's words in a request's message: its first text part (context parts follow it). */
+const words = (content: any) => (typeof content === 'string' ? content : content[0].text);
 /** The conversation of a request, system prompt left out: user texts, assistant calls. */
-const roles = (msgs: any[]) => msgs.slice(1).map((m) => (m.role === 'user' ? `user:${m.content.split('\n\n<git>')[0]}` : m.role === 'assistant' ? `assistant:${m.tool_calls ? 'call' : ''}` : `${m.role}:`));
+const roles = (msgs: any[]) => msgs.slice(1).map((m) => (m.role === 'user' ? `user:${words(m.content)}` : m.role === 'assistant' ? `assistant:${m.tool_calls ? 'call' : ''}` : `${m.role}:`));
 
 describe('writing and continuing', () => {
   it('writes a JSONL session as it happens and --continue sends the conversation back', async () => {

@@ -210,7 +210,7 @@ it('/save names the session, /sessions lists it, /fork continues from an earlier
   await pane.waitFor('after turn 2: 4 messages');
   pane.submit('another way');
   await pane.waitFor('forked answer');
-  const msgs = server.turnRequests()[3].body.messages.slice(1).map((m: any) => `${m.role}:${m.content.split('\n\n<git>')[0]}`);
+  const msgs = server.turnRequests()[3].body.messages.slice(1).map((m: any) => `${m.role}:${typeof m.content === 'string' ? m.content : m.content[0].text}`);
   expect(msgs).toEqual(['user:prompt 1', 'assistant:answer 1', 'user:prompt 2', 'assistant:answer 2', 'user:another way']);
 });
 
