@@ -2,7 +2,9 @@
 // bundle but are split into lazily imported chunks so startup only pays for
 // the provider actually used.
 import { build } from 'esbuild';
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename } from 'node:path';
 
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -23,3 +25,8 @@ await build({
   logLevel: 'warning',
 });
 chmodSync('dist/nanocode.js', 0o755);
+
+// The shell parser (src/safety/shell-parser.ts) loads these at run time from beside the bundle.
+for (const wasm of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-bash/tree-sitter-bash.wasm']) {
+  copyFileSync(createRequire(import.meta.url).resolve(wasm), `dist/${basename(wasm)}`);
+}

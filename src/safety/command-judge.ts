@@ -28,7 +28,11 @@ const WRAPPERS: Record<string, (args: Word[]) => Word[] | null> = {
   ionice: (args) => (args.some((a) => a.value === '-p' || a.value === '-P') ? null : inner(args, ['-c', '-n', '--class', '--classdata'])),
   setsid: (args) => inner(args),
   coproc: (args) => inner(args),
-  env: (args) => inner(args.filter((a) => !isAssignment(a)), ['-u', '--unset', '-C', '--chdir', '-S', '--split-string']),
+  env: (args) => {
+    const split = args.findIndex((a) => a.value === '-S' || a.value === '--split-string');
+    if (split >= 0) return splitString(args[split + 1]);
+    return inner(args.filter((a) => !isAssignment(a)), ['-u', '--unset', '-C', '--chdir']);
+  },
 };
 
 function inner(args: Word[], withValue: string[] = [], skip = 0): Word[] | null {
@@ -60,11 +64,7 @@ export function judgeSimple(
     const unwrap = head?.value ? WRAPPERS[commandName(head.value)] : undefined;
     const innerWords = unwrap?.(rest.slice(1));
     if (!innerWords) break;
-    if (commandName(head!.value!) === 'env') {
-      assigns.push(...rest.slice(1).filter(isAssignment).map((a) => a.value!.split('=')[0]!));
-      const split = rest.findIndex((a) => a.value === '-S' || a.value === '--split-string');
-      if (split > 0) return { ...judgeSimple(splitString(rest[split + 1]), invoke, functions), assigns };
-    }
+    if (commandName(head!.value!) === 'env') assigns.push(...rest.slice(1).filter(isAssignment).map((a) => a.value!.split('=')[0]!));
     rest = innerWords;
   }
   const [head, ...args] = rest;

@@ -91,7 +91,9 @@ const evalRule: Rule = (cmd) => {
 
 const source: Rule = (cmd) => {
   const file = cmd.args[0];
-  return file ? script(cmd, file, true) : readOnly;
+  if (!file) return readOnly;
+  if (/^(-|\/dev\/.*|\/proc\/.*)$/.test(file.value ?? '')) return dangerous(`${cmd.name} reads code from ${file.text}`);
+  return script(cmd, file, true);
 };
 
 /** An alias is code that runs when its name is typed later. */

@@ -16,6 +16,11 @@ export interface State {
   stdin: Stdin;
   /** Output redirections of an enclosing group or loop: `{ …; } > file`. */
   redirects: RedirectIn[];
+  /**
+   * Redirections tree-sitter-bash hangs on a whole list or pipeline
+   * (`a && b > f`) that bash gives to its last command only.
+   */
+  tail?: { redirects: RedirectIn[]; stdin: Stdin };
   depth: number;
 }
 
@@ -56,10 +61,13 @@ export class Walker {
     }
   }
 
-  private walk(node: SyntaxNode, st: State): void {
+  private walk(node: SyntaxNode, given: State): void {
+    const st = given.tail && !TAIL_CARRIERS.has(node.type) ? settle(given) : given;
     switch (node.type) {
       case 'comment':
         return;
+      case 'list':
+        return node.namedChildren.forEach((child, i, all) => this.walk(child, { ...st, tail: i === all.length - 1 ? st.tail : undefined }));
       case 'command':
         return this.command(node, [], st);
       case 'declaration_command':
@@ -89,12 +97,11 @@ export class Walker {
   }
 
   private pipeline(node: SyntaxNode, st: State): void {
-    let previous: SyntaxNode | undefined;
-    for (const child of node.namedChildren) {
-      const stdin: Stdin = previous ? { kind: 'pipe', from: previous.text } : st.stdin;
-      this.walk(child, fork(st, { stdin }));
-      previous = child;
-    }
+    const all = node.namedChildren;
+    all.forEach((child, i) => {
+      const stdin: Stdin = i > 0 ? { kind: 'pipe', from: all[i - 1]!.text } : st.stdin;
+      this.walk(child, fork(st, { stdin, tail: i === all.length - 1 ? st.tail : undefined }));
+    });
   }
 
   private redirected(node: SyntaxNode, st: State): void {
@@ -108,6 +115,7 @@ export class Walker {
     const inner: State = { ...st, stdin };
     if (!body) this.simple([], redirects, inner);
     else if (body.type === 'command') this.command(body, redirects, inner);
+    else if (TAIL_CARRIERS.has(body.type)) this.walk(body, { ...st, tail: { redirects, stdin } });
     else this.walk(body, { ...inner, redirects: [...st.redirects, ...redirects] });
     this.trailing(trailing, node, st);
   }
@@ -150,12 +158,13 @@ export class Walker {
     return op === '<' ? { kind: 'file', target } : stdin;
   }
 
-  private command(node: SyntaxNode, redirects: RedirectIn[], st: State): void {
+  private command(node: SyntaxNode, redirects: RedirectIn[], given: State): void {
+    const st: State = { ...given, tail: undefined };
     const assigns: string[] = [];
     const parts: SyntaxNode[] = [];
-    const own = [...redirects];
+    const own = [...redirects, ...(given.tail?.redirects ?? [])];
     const trailing: SyntaxNode[] = [];
-    let stdin = st.stdin;
+    let stdin = given.tail?.stdin ?? st.stdin;
     for (const child of node.namedChildren) {
       if (child.type.endsWith('_redirect')) {
         stdin = this.redirect(child, st, own, stdin, trailing);
@@ -234,6 +243,14 @@ export class Walker {
   private pathScope(st: State): PathScope {
     return { cwd: st.dir.cwd, home: this.scope.home, workspace: this.scope.workspace };
   }
+}
+
+/** Where tail redirections travel on to the last command. */
+const TAIL_CARRIERS = new Set(['list', 'pipeline', 'command']);
+
+/** Anything else takes them whole: `if …; fi > f`. */
+function settle(st: State): State {
+  return { ...st, stdin: st.tail!.stdin, redirects: [...st.redirects, ...st.tail!.redirects], tail: undefined };
 }
 
 /** A state for commands that run in a child shell: a `cd` there stays there. */
