@@ -70,6 +70,13 @@ export class Walker {
         return node.namedChildren.forEach((child, i, all) => this.walk(child, { ...st, tail: i === all.length - 1 ? st.tail : undefined }));
       case 'command':
         return this.command(node, [], st);
+      case 'variable_assignment': {
+        // A bare assignment changes only the shell, unless it changes how later commands run.
+        this.children(node, st);
+        const name = node.childForFieldName('name')?.text ?? '';
+        if (changesCode(name)) this.simple([], [], st, [name]);
+        return;
+      }
       case 'declaration_command':
       case 'unset_command':
         return this.declaration(node, st);
@@ -170,7 +177,7 @@ export class Walker {
         stdin = this.redirect(child, st, own, stdin, trailing);
         continue;
       }
-      this.walk(child, st); // substitutions in the words run first
+      this.children(child, st); // substitutions in the words run first
       if (child.type === 'variable_assignment') assigns.push(child.childForFieldName('name')?.text ?? '');
       else parts.push(child);
     }
@@ -179,11 +186,15 @@ export class Walker {
   }
 
   private declaration(node: SyntaxNode, st: State): void {
-    this.children(node, st);
     const vars = this.vars(st);
     const words: Word[] = [{ text: node.child(0)!.text, value: node.child(0)!.text }];
-    for (const child of node.namedChildren) words.push(wordOf(child, vars));
-    this.simple(words, [], st);
+    const assigns: string[] = [];
+    for (const child of node.namedChildren) {
+      this.children(child, st);
+      words.push(wordOf(child, vars));
+      if (child.type === 'variable_assignment') assigns.push(child.childForFieldName('name')?.text ?? '');
+    }
+    this.simple(words, [], st, assigns);
   }
 
   private functionDefinition(node: SyntaxNode, st: State): void {
@@ -226,8 +237,9 @@ export class Walker {
     for (const r of [...st.redirects, ...redirects]) {
       if (OUTPUT_OPS.has(r.op) && !/^(\d+|-)$/.test(r.target.value ?? '')) verdicts.push(judgeWrite(r.op, r.target, invocation(entry.name, [])));
     }
+    const runs = !entry.name || DECLARATIONS.has(entry.name) ? 'later commands' : entry.name;
     verdicts.push(...assigns.filter(changesCode).map((name): Verdict => ({
-      class: 'workspace', reason: `setting ${name} can make ${entry.name || 'the shell'} run other code`,
+      class: 'workspace', reason: `setting ${name} can make ${runs} run other code`,
     })));
     const verdict = worst(verdicts);
     entry.class = verdict.class;
@@ -257,6 +269,8 @@ function settle(st: State): State {
 function fork(st: State, patch: Partial<State> = {}): State {
   return { ...st, dir: { ...st.dir }, ...patch };
 }
+
+const DECLARATIONS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
 
 /** Variables that make ordinary commands load or run other code. */
 const CODE_VARIABLES = /^(LD_\w+|DYLD_\w+|BASH_ENV|ENV|PATH|PROMPT_COMMAND|NODE_OPTIONS|PYTHON\w*|PERL5\w+|RUBYOPT|GIT_\w+|PAGER|EDITOR|VISUAL|SHELLOPTS|BASHOPTS|IFS)$/;
