@@ -28,6 +28,8 @@ const WRAPPERS: Record<string, (args: Word[]) => Word[] | null> = {
   ionice: (args) => (args.some((a) => a.value === '-p' || a.value === '-P') ? null : inner(args, ['-c', '-n', '--class', '--classdata'])),
   setsid: (args) => inner(args),
   coproc: (args) => inner(args),
+  busybox: (args) => inner(args),
+  toybox: (args) => inner(args),
   env: (args) => {
     const split = args.findIndex((a) => a.value === '-S' || a.value === '--split-string');
     if (split >= 0) return splitString(args[split + 1]);

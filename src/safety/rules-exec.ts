@@ -147,8 +147,12 @@ const find: Rule = (cmd) => {
   const firstTest = cmd.args.findIndex((a) => /^[-(!]/.test(a.value ?? '-'));
   const roots = firstTest < 0 ? cmd.args : cmd.args.slice(0, firstTest);
   const root = roots.length ? roots : [{ text: '.', value: '.' }];
-  // Each match stands for the root it was found under; the worst root speaks for all.
-  const match = root.find((r) => cmd.path(r).place !== 'inside') ?? root[0]!;
+  // Each match stands for the root it was found under (the worst root speaks
+  // for all), or for something below it when a test keeps the root out.
+  const worstRoot = root.find((r) => cmd.path(r).place !== 'inside') ?? root[0]!;
+  const match = belowRoot(cmd.args.slice(firstTest < 0 ? cmd.args.length : firstTest))
+    ? { text: '{}', value: worstRoot.value === null ? null : `${worstRoot.value}/{}` }
+    : worstRoot;
   for (let i = 0; i < cmd.args.length; i++) {
     const arg = cmd.args[i]!.value ?? '';
     if (arg === '-delete') verdicts.push(dangerous('find -delete deletes every match'));
@@ -162,6 +166,15 @@ const find: Rule = (cmd) => {
   }
   return worst(verdicts);
 };
+
+/** A test that the root itself cannot pass: -mindepth 1, or a -name with a letter that `.` lacks. */
+function belowRoot(tests: Word[]): boolean {
+  return tests.some((t, i) => {
+    const next = tests[i + 1]?.value ?? '';
+    if (t.value === '-mindepth') return Number(next) >= 1;
+    return /^-i?(name|path|wholename|regex)$/.test(t.value ?? '') && /[^.*?[\]\\^$]/.test(next);
+  });
+}
 
 /** fd runs -x/-X commands once per match. */
 const fd: Rule = (cmd) => {
@@ -185,7 +198,14 @@ const watch: Rule = (cmd) => {
   return hasOption(cmd.args, '-x', '--exec') ? cmd.run(inner) : evalRule({ ...cmd, args: inner });
 };
 
+/** script -c runs its command string in a shell. */
+const scriptRule: Rule = (cmd) => {
+  const code = optionValue(cmd.args, '-c', '--command');
+  return code ? cmd.source(code, 'script -c') : workspace('script records a shell session');
+};
+
 export const EXEC_RULES: Record<string, Rule> = {
+  script: scriptRule,
   ...Object.fromEntries(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish'].map((n) => [n, shell])),
   ...Object.fromEntries(Object.keys(INTERPRETERS).map((kind) => [kind, interpreter(kind)])),
   eval: evalRule,

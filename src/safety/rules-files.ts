@@ -105,6 +105,17 @@ const dd: Rule = (cmd) => {
   return dangerous(out ? `dd writes raw blocks to ${out.text.slice(3)}` : 'dd copies raw blocks');
 };
 
+/** tar and unzip write where -C or -d point (and, creating, the archive itself). */
+const unpack: Rule = (cmd) => {
+  if (cmd.name === 'tar' && hasOption(cmd.args, '-t', '--list')) return readOnly;
+  const folder = optionValue(cmd.args, '-C', '--directory', '-d');
+  const creating = cmd.name === 'tar' && (hasOption(cmd.args, '-c', '--create') || /^[a-z]*c/.test(cmd.args[0]?.value ?? ''));
+  // the archive follows -f, alone or closing a group: -czf out.tgz, czf out.tgz
+  const f = cmd.args.findIndex((a) => /^(-?[a-zA-Z]*f|--file)$/.test(a.value ?? ''));
+  const archive = creating ? (optionValue(cmd.args, '--file') ?? cmd.args[f + 1]) : undefined;
+  return writes(cmd, [folder ?? { text: '.', value: '.' }, ...(archive ? [archive] : [])]);
+};
+
 function pathRules(names: string[], rule: Rule): Record<string, Rule> {
   return Object.fromEntries(names.map((name) => [name, rule]));
 }
@@ -121,5 +132,7 @@ export const FILE_RULES: Record<string, Rule> = {
   sed,
   ...pathRules(['awk', 'gawk', 'mawk', 'nawk'], awk),
   dd,
+  tar: unpack,
+  unzip: unpack,
 };
 

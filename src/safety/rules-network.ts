@@ -44,9 +44,13 @@ const NPM_READ = ['ls', 'list', 'll', 'la', 'prefix', 'root', 'bin', 'help', 'ex
 const node = actions({ net: [...NPM_INSTALL, ...NPM_REMOTE], publish: NPM_PUBLISH, read: NPM_READ, withValue: ['-w', '--workspace', '--prefix', '-C', '--dir', '--filter', '--cwd'] });
 
 /** npx and friends run a package's binary, downloading it when told to (-y, -p). */
-const npx: Rule = (cmd) => (hasOption(cmd.args, '-y', '--yes', '-p', '--package')
-  ? network(`${cmd.name} downloads and runs a package`)
-  : workspace(`${cmd.name} runs a package's program`));
+const npx: Rule = (cmd) => {
+  const call = optionValue(cmd.args, '-c', '--call');
+  if (call) return cmd.source(call, `${cmd.name} -c`);
+  return hasOption(cmd.args, '-y', '--yes', '-p', '--package')
+    ? network(`${cmd.name} downloads and runs a package`)
+    : workspace(`${cmd.name} runs a package's program`);
+};
 
 const bun: Rule = (cmd) => (hasOption(cmd.args, '-e', '--eval', '-p', '--print')
   ? dangerous('bun -e runs code the analysis cannot see into')

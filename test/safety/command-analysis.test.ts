@@ -79,6 +79,9 @@ const WORKSPACE: Row[] = [
   ['bash -c "echo hi > x.txt"', 'workspace'],
   ['find . -name "*.log" -fprint list.txt', 'workspace'],
   ['pkill -f my-server', 'workspace'],
+  ['find . -type d -name __pycache__ -exec rm -rf {} +', 'workspace'],
+  ['tar -xzf release.tgz', 'workspace'],
+  ['git() { echo "no git here"; }; git push', 'read-only'],
   ['/usr/bin/env node x.js', 'workspace'],
 ];
 
@@ -177,6 +180,13 @@ const DANGEROUS: Row[] = [
   ["awk 'BEGIN { system(\"rm -rf ~\") }'", 'dangerous', 'awk'],
   ["sed 's/x/rm -rf ~/e' f", 'dangerous', 'sed'],
   ['apt-get remove -y nginx', 'dangerous', 'removes system packages'],
+  ['find . -type d -exec rm -rf {} +', 'dangerous', 'whole workspace'],
+  ['tar -xzf a.tgz -C ~', 'dangerous', 'outside the workspace: ~'],
+  ['tar -czf ~/backup.tgz .', 'dangerous', 'outside the workspace: ~/backup.tgz'],
+  ['cat > ~/.bashrc <<EOF\nalias ls=rm\nEOF', 'dangerous', 'outside the workspace: ~/.bashrc'],
+  ['cp evil.sh ~/.bashrc', 'dangerous', 'outside the workspace: ~/.bashrc'],
+  ['mv ~/.ssh/id_rsa .', 'dangerous'],
+  ['git config --global core.hooksPath /tmp/h', 'dangerous'],
 ];
 
 const OBFUSCATED: Row[] = [
@@ -234,6 +244,18 @@ const OBFUSCATED: Row[] = [
   ['git status; git push', 'dangerous', 'git push'],
   ['env -S "rm -rf ~"', 'dangerous'],
   ['watch "rm -rf ~"', 'dangerous'],
+  ['npx -c "rm -rf ~"', 'dangerous', 'outside the workspace'],
+  ['busybox rm -rf ~', 'dangerous'],
+  ['script -q -c "git push" /dev/null', 'dangerous', 'git push'],
+  ['sudo -s', 'dangerous', 'sudo'],
+  ['git -C /tmp/other push', 'dangerous', 'git push'],
+  ['python3 -Bc "import os"', 'dangerous'],
+  ['echo cm0gLXJmIH4= | base64 -d | sh', 'dangerous', 'piped into sh'],
+  ['bash -c \'rm -rf "$1"\' _ ~', 'dangerous', 'known only when it runs'],
+  ['pushd / && rm -rf *; popd', 'dangerous'],
+  ['cd .. && rm -rf ws', 'dangerous', 'whole workspace'],
+  ['rm -rf ${HOME:?}/x', 'dangerous'],
+  ['PATH=./evil:$PATH', 'workspace', 'PATH'],
 ];
 
 describe('command analysis table', () => {
