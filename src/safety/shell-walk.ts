@@ -131,7 +131,8 @@ export class Walker {
   private trailing(parts: SyntaxNode[], statement: SyntaxNode, st: State): void {
     for (const part of parts) {
       const piped = part.type === 'pipeline' && part.child(0)!.type.startsWith('|');
-      this.walk(part, piped ? fork(st, { stdin: { kind: 'pipe', from: statement.text.split('\n')[0]! } }) : st);
+      const from = statement.text.split('\n')[0]!.split('|')[0]!.trim();
+      this.walk(part, piped ? fork(st, { stdin: { kind: 'pipe', from } }) : st);
     }
   }
 
