@@ -8,14 +8,21 @@
 //   dangerous  always asked for (rm -rf ~, git push, curl … | sh, sudo, …)
 // A line the parser cannot read, or a command whose name is computed, is dangerous.
 import type { Analysis, AnalysisContext } from './command-types.ts';
-import { loadShellParser } from './shell-parser.ts';
+import { loadShellParser, type ParseShell } from './shell-parser.ts';
 import { Walker } from './shell-walk.ts';
 
 export type { Analysis, AnalysisContext, CommandClass, SimpleCommand } from './command-types.ts';
 
 export async function analyzeCommand(command: string, ctx: AnalysisContext): Promise<Analysis> {
   if (!command.trim()) return { class: 'read-only', commands: [], reasons: [] };
-  const parse = await loadShellParser();
+  let parse: ParseShell;
+  try {
+    parse = await loadShellParser();
+  } catch (error) {
+    // Without its parser the analysis can vouch for nothing: every command asks.
+    const reason = `the shell parser could not be loaded (${(error as Error).message})`;
+    return { class: 'dangerous', commands: [], reasons: [reason] };
+  }
   const walker = new Walker(parse, { home: ctx.home, workspace: ctx.workspace ?? ctx.cwd });
   const verdict = walker.source(command, {
     dir: { cwd: ctx.cwd },
