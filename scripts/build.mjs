@@ -4,8 +4,9 @@
 // the provider actually used.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, join } from 'node:path';
 
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -26,6 +27,11 @@ await build({
   logLevel: 'warning',
 });
 chmodSync('dist/nanocode.js', 0o755);
+
+// The shell parser (src/safety/shell-parser.ts) loads these at run time from beside the bundle.
+for (const wasm of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-bash/tree-sitter-bash.wasm']) {
+  copyFileSync(createRequire(import.meta.url).resolve(wasm), `dist/${basename(wasm)}`);
+}
 
 // The library's types: a tree of .d.ts under dist/types (package.json
 // "exports" points at its index). The source imports './x.ts'; the

@@ -1,0 +1,110 @@
+// Judging one simple command: see through the wrappers that only change how
+// a command runs (env, nice, timeout, …), refuse a computed name, then ask the
+// command's rule.
+import { posix } from 'node:path';
+import { ruleFor } from './command-rules.ts';
+import type { Invocation, Verdict, Word } from './command-types.ts';
+import { commandAfter, dangerous, readOnly, workspace, writes } from './rules-common.ts';
+
+export interface Judged {
+  entry: { name: string; args: string[]; computed?: true };
+  verdict: Verdict;
+  /** Where a `cd` goes: a path, null when unknown; undefined for other commands. */
+  cd?: string | null;
+  /** Variables a wrapper sets for the command (`env LD_PRELOAD=… ls`). */
+  assigns: string[];
+}
+
+/** Wrappers that run the rest of their arguments as a command; they return it, or null when used alone. */
+const WRAPPERS: Record<string, (args: Word[]) => Word[] | null> = {
+  nice: (args) => inner(args, ['-n', '--adjustment']),
+  timeout: (args) => inner(args, ['-s', '--signal', '-k', '--kill-after'], 1),
+  nohup: (args) => inner(args),
+  time: (args) => inner(args, ['-f', '--format', '-o', '--output']),
+  command: (args) => (args.some((a) => a.value === '-v' || a.value === '-V') ? null : inner(args)),
+  builtin: (args) => inner(args),
+  exec: (args) => inner(args, ['-a']),
+  stdbuf: (args) => inner(args, ['-i', '-o', '-e', '--input', '--output', '--error']),
+  ionice: (args) => (args.some((a) => a.value === '-p' || a.value === '-P') ? null : inner(args, ['-c', '-n', '--class', '--classdata'])),
+  setsid: (args) => inner(args),
+  coproc: (args) => inner(args),
+  busybox: (args) => inner(args),
+  toybox: (args) => inner(args),
+  env: (args) => {
+    const split = args.findIndex((a) => a.value === '-S' || a.value === '--split-string');
+    if (split >= 0) return splitString(args[split + 1]);
+    return inner(args.filter((a) => !isAssignment(a)), ['-u', '--unset', '-C', '--chdir']);
+  },
+};
+
+function inner(args: Word[], withValue: string[] = [], skip = 0): Word[] | null {
+  const rest = commandAfter(args, withValue, skip);
+  return rest.length ? rest : null;
+}
+
+function isAssignment(word: Word): boolean {
+  return /^[A-Za-z_]\w*=/.test(word.value ?? '');
+}
+
+/** Folders whose programs are the standard ones: /bin/rm is rm. */
+const SYSTEM_BIN = /^\/(usr\/(local\/)?)?s?bin$/;
+
+function commandName(value: string): string {
+  if (!value.includes('/')) return value;
+  return SYSTEM_BIN.test(posix.dirname(value)) ? posix.basename(value) : value;
+}
+
+export function judgeSimple(
+  words: Word[],
+  invoke: (name: string, args: Word[]) => Invocation,
+  functions: ReadonlyMap<string, Verdict>,
+): Judged {
+  const assigns: string[] = [];
+  let rest = words;
+  for (;;) {
+    const head = rest[0];
+    const unwrap = head?.value ? WRAPPERS[commandName(head.value)] : undefined;
+    const innerWords = unwrap?.(rest.slice(1));
+    if (!innerWords) break;
+    if (commandName(head!.value!) === 'env') assigns.push(...rest.slice(1).filter(isAssignment).map((a) => a.value!.split('=')[0]!));
+    rest = innerWords;
+  }
+  const [head, ...args] = rest;
+  const shownArgs = args.map((a) => a.value ?? a.text);
+  if (!head) return { entry: { name: '', args: [] }, verdict: readOnly, assigns };
+  if (head.value === null) {
+    return {
+      entry: { name: head.text, args: shownArgs, computed: true },
+      verdict: dangerous(`the command name is computed (${head.text})`),
+      assigns,
+    };
+  }
+  const name = commandName(head.value);
+  const entry = { name, args: shownArgs };
+  const verdict = functions.get(name) ?? judgeByRule(name, args, invoke);
+  const cd = name === 'cd' || name === 'pushd' ? cdTarget(args) : name === 'popd' ? null : undefined;
+  return { entry, verdict, assigns, ...(cd !== undefined && { cd }) };
+}
+
+function judgeByRule(name: string, args: Word[], invoke: (name: string, args: Word[]) => Invocation): Verdict {
+  if (name.includes('/')) return workspace(`runs the program ${name}`);
+  const rule = ruleFor(name);
+  return rule ? rule(invoke(name, args)) : workspace(`runs ${name}`);
+}
+
+/** `env -S 'a b'` splits its string into words. */
+function splitString(word: Word | undefined): Word[] {
+  if (!word || word.value === null) return [{ text: word?.text ?? '', value: null }];
+  return word.value.split(/\s+/).filter(Boolean).map((value) => ({ text: value, value }));
+}
+
+function cdTarget(args: Word[]): string | null {
+  const target = args.find((a) => !(a.value ?? '').startsWith('-') || a.value === '-');
+  if (!target) return '~';
+  return target.value === '-' ? null : target.value;
+}
+
+/** A redirection that writes a file: `> out.txt`, `>> ~/.bashrc`, `> /dev/sda`. */
+export function judgeWrite(op: string, target: Word, cmd: Invocation): Verdict {
+  return writes(cmd, [target], 'writes', `${cmd.name} ${op}`.trim());
+}

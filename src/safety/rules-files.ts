@@ -1,0 +1,138 @@
+// Rules for commands that change or delete the files they name, and for the
+// text tools that are read-only unless told to write (sort -o, sed -i, awk's
+// print > file).
+import type { Rule, Word } from './command-types.ts';
+import {
+  dangerous, deletes, hasOption, operands, optionValue, readOnly, workspace, writes,
+} from './rules-common.ts';
+
+const remove: Rule = (cmd) => deletes(cmd, operands(cmd.args), hasOption(cmd.args, '-r', '-R', '--recursive'));
+
+/** chmod/chown/chgrp: the first operand is the mode or owner (unless --reference gives it). */
+const changeOwnerOrMode: Rule = (cmd) => {
+  const ops = operands(cmd.args);
+  const paths = optionValue(cmd.args, '--reference') ? ops : ops.slice(1);
+  return writes(cmd, paths, 'changes');
+};
+
+/** cp, ln, install: the last operand, or the folder given with -t. */
+const copyTo: Rule = (cmd) => {
+  const folder = optionValue(cmd.args, '-t', '--target-directory');
+  if (folder) return writes(cmd, [folder]);
+  const ops = operands(cmd.args, ['-S', '--suffix', '-m', '--mode', '-o', '--owner', '-g', '--group']);
+  return writes(cmd, ops.length > 1 ? ops.slice(-1) : [{ text: '.', value: '.' }]);
+};
+
+/** mv changes both ends: its sources disappear. */
+const move: Rule = (cmd) => writes(cmd, operands(cmd.args, ['-S', '--suffix', '-t', '--target-directory']), 'moves');
+
+const touchEach: Rule = (cmd) => writes(cmd, operands(cmd.args, ['-d', '-r', '-t', '-m', '--mode', '-s', '--size']));
+
+const tee: Rule = (cmd) => {
+  const files = operands(cmd.args);
+  return files.length ? writes(cmd, files) : readOnly;
+};
+
+const sort: Rule = (cmd) => {
+  const out = optionValue(cmd.args, '-o', '--output');
+  return out ? writes(cmd, [out]) : readOnly;
+};
+
+/** sed is read-only unless it edits in place or its script writes files (w) or runs commands (e). */
+const sed: Rule = (cmd) => {
+  const scripts: Word[] = [];
+  const files: Word[] = [];
+  let inPlace = false;
+  for (let i = 0; i < cmd.args.length; i++) {
+    const arg = cmd.args[i]!.value ?? '';
+    if (arg === '-e' || arg === '--expression') scripts.push(cmd.args[++i] ?? { text: '', value: '' });
+    else if (arg === '-f' || arg === '--file') return workspace('sed runs a script from a file');
+    else if (/^-[^-]*i|^--in-place/.test(arg)) inPlace = true;
+    else if (!arg.startsWith('-') || arg === '-') (scripts.length || hasScriptOption(cmd.args) ? files : scripts).push(cmd.args[i]!);
+  }
+  const script = scripts.map((s) => s.value);
+  if (script.some((s) => s === null)) return dangerous(`sed runs a script known only when it runs`);
+  if (script.some((s) => sedRunsCommands(s!))) return dangerous('sed with the e command runs shell commands');
+  if (script.some((s) => sedWritesFiles(s!))) return workspace('sed with w writes files');
+  return inPlace ? writes(cmd, files, 'edits') : readOnly;
+};
+
+function hasScriptOption(args: Word[]): boolean {
+  return args.some((a) => a.value === '-e' || a.value === '--expression');
+}
+
+/** A sed `e` command, or the `e` flag of an s command. */
+function sedRunsCommands(script: string): boolean {
+  return /(^|[;\n{}]|[/\d$])\s*e(\s|;|$)/.test(script) || substituteFlags(script).some((f) => f.includes('e'));
+}
+
+function sedWritesFiles(script: string): boolean {
+  return /(^|[;\n{}]|[/\d$])\s*[wW]\s/.test(script) || substituteFlags(script).some((f) => f.includes('w'));
+}
+
+/** The flags of each s/regex/replacement/flags in a sed script. */
+function substituteFlags(script: string): string[] {
+  const flags: string[] = [];
+  for (let i = 0; i < script.length; i++) {
+    if (script[i] !== 's' || /[a-zA-Z0-9_]/.test(script[i - 1] ?? '')) continue;
+    const delim = script[i + 1];
+    if (!delim || /[\s\\a-zA-Z0-9]/.test(delim)) continue;
+    let j = i + 2;
+    for (let parts = 0; j < script.length && parts < 2; j++) {
+      if (script[j] === '\\') j++;
+      else if (script[j] === delim) parts++;
+    }
+    const match = /^[a-zA-Z0-9]*/.exec(script.slice(j))![0];
+    flags.push(match);
+    i = j + match.length - 1;
+  }
+  return flags;
+}
+
+/** awk programs are code: system(), pipes and getline run commands; print > file writes. */
+const awk: Rule = (cmd) => {
+  if (hasOption(cmd.args, '-f', '--file')) return workspace('awk runs a program from a file');
+  const program = operands(cmd.args, ['-F', '-v', '--assign', '--field-separator'])[0];
+  if (!program) return readOnly;
+  if (program.value === null) return dangerous('awk runs a program known only when it runs');
+  if (/\bsystem\s*\(|\|/.test(program.value)) return dangerous('the awk program runs commands (system or a pipe)');
+  if (/\bprintf?\b[^;}]*>/.test(program.value)) return workspace('the awk program writes files');
+  return readOnly;
+};
+
+const dd: Rule = (cmd) => {
+  const out = cmd.args.find((a) => a.value?.startsWith('of='));
+  return dangerous(out ? `dd writes raw blocks to ${out.text.slice(3)}` : 'dd copies raw blocks');
+};
+
+/** tar and unzip write where -C or -d point (and, creating, the archive itself). */
+const unpack: Rule = (cmd) => {
+  if (cmd.name === 'tar' && hasOption(cmd.args, '-t', '--list')) return readOnly;
+  const folder = optionValue(cmd.args, '-C', '--directory', '-d');
+  const creating = cmd.name === 'tar' && (hasOption(cmd.args, '-c', '--create') || /^[a-z]*c/.test(cmd.args[0]?.value ?? ''));
+  // the archive follows -f, alone or closing a group: -czf out.tgz, czf out.tgz
+  const f = cmd.args.findIndex((a) => /^(-?[a-zA-Z]*f|--file)$/.test(a.value ?? ''));
+  const archive = creating ? (optionValue(cmd.args, '--file') ?? cmd.args[f + 1]) : undefined;
+  return writes(cmd, [folder ?? { text: '.', value: '.' }, ...(archive ? [archive] : [])]);
+};
+
+function pathRules(names: string[], rule: Rule): Record<string, Rule> {
+  return Object.fromEntries(names.map((name) => [name, rule]));
+}
+
+export const FILE_RULES: Record<string, Rule> = {
+  ...pathRules(['rm', 'unlink', 'shred', 'srm', 'trash', 'trash-put'], remove),
+  rmdir: (cmd) => deletes(cmd, operands(cmd.args), hasOption(cmd.args, '-p', '--parents')),
+  ...pathRules(['chmod', 'chown', 'chgrp'], changeOwnerOrMode),
+  ...pathRules(['cp', 'ln', 'install'], copyTo),
+  mv: move,
+  ...pathRules(['touch', 'mkdir', 'truncate', 'mkfifo'], touchEach),
+  tee,
+  sort,
+  sed,
+  ...pathRules(['awk', 'gawk', 'mawk', 'nawk'], awk),
+  dd,
+  tar: unpack,
+  unzip: unpack,
+};
+

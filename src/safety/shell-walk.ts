@@ -1,0 +1,325 @@
+// Walks bash's syntax tree to every simple command it would run, through
+// lists, pipelines, subshells, groups, loops, functions, substitutions and
+// redirections, and judges each with the rules (command-rules.ts).
+import { judgePath, worstPlace, type PathScope } from './command-paths.ts';
+import { judgeSimple, judgeWrite } from './command-judge.ts';
+import {
+  type Invocation, type SimpleCommand, type Stdin, type Verdict, type Word, worst,
+} from './command-types.ts';
+import type { ParseShell, SyntaxNode } from './shell-parser.ts';
+import { expandBraces, wordOf } from './shell-words.ts';
+
+/** What a command inherits from where it stands. */
+export interface State {
+  /** Shared by the commands of one shell, so that `cd` moves the ones after it. */
+  dir: { cwd: string | null };
+  stdin: Stdin;
+  /** Output redirections of an enclosing group or loop: `{ …; } > file`. */
+  redirects: RedirectIn[];
+  /**
+   * Redirections tree-sitter-bash hangs on a whole list or pipeline
+   * (`a && b > f`) that bash gives to its last command only.
+   */
+  tail?: { redirects: RedirectIn[]; stdin: Stdin };
+  depth: number;
+}
+
+export interface RedirectIn {
+  op: string;
+  target: Word;
+}
+
+const MAX_DEPTH = 8;
+const OUTPUT_OPS = new Set(['>', '>>', '>|', '&>', '&>>', '<>', '>&']);
+const HEREDOC_PARTS = new Set(['heredoc_start', 'heredoc_body', 'heredoc_end', 'file_redirect']);
+
+export class Walker {
+  readonly commands: SimpleCommand[] = [];
+  /** Functions defined so far, with the verdict of their bodies. */
+  private readonly functions = new Map<string, Verdict>();
+
+  private readonly parse: ParseShell;
+  private readonly scope: { home: string; workspace: string };
+
+  constructor(parse: ParseShell, scope: { home: string; workspace: string }) {
+    this.parse = parse;
+    this.scope = scope;
+  }
+
+  /** Analyses shell source; the verdict of everything it runs. */
+  source(code: string, state: State, what = 'the command'): Verdict {
+    if (state.depth > MAX_DEPTH) return { class: 'dangerous', reason: `${what} nests shells too deeply to follow` };
+    const start = this.commands.length;
+    const tree = this.parse(code);
+    try {
+      const extra: Verdict[] = [];
+      if (tree.rootNode.hasError) extra.push({ class: 'dangerous', reason: `${what} could not be parsed` });
+      this.walk(tree.rootNode, { ...state, depth: state.depth + 1 });
+      return worst([...this.commands.slice(start), ...extra]);
+    } finally {
+      tree.delete();
+    }
+  }
+
+  private walk(node: SyntaxNode, given: State): void {
+    const st = given.tail && !TAIL_CARRIERS.has(node.type) ? settle(given) : given;
+    switch (node.type) {
+      case 'comment':
+        return;
+      case 'list':
+        return node.namedChildren.forEach((child, i, all) => this.walk(child, { ...st, tail: i === all.length - 1 ? st.tail : undefined }));
+      case 'command':
+        return this.command(node, [], st);
+      case 'variable_assignment': {
+        // A bare assignment changes only the shell, unless it changes how later commands run.
+        this.children(node, st);
+        const name = node.childForFieldName('name')?.text ?? '';
+        if (changesCode(name)) this.simple([], [], st, [name]);
+        return;
+      }
+      case 'declaration_command':
+      case 'unset_command':
+        return this.declaration(node, st);
+      case 'redirected_statement':
+        return this.redirected(node, st);
+      case 'pipeline':
+        return this.pipeline(node, st);
+      case 'function_definition':
+        return this.functionDefinition(node, st);
+      case 'subshell':
+      case 'command_substitution':
+        return this.children(node, fork(st));
+      case 'process_substitution': {
+        // >(cmd) reads what is written to it
+        const stdin: Stdin = node.text.startsWith('>') ? { kind: 'pipe', from: 'the command' } : st.stdin;
+        return this.children(node, fork(st, { stdin }));
+      }
+      default:
+        return this.children(node, st);
+    }
+  }
+
+  private children(node: SyntaxNode, st: State): void {
+    for (const child of node.namedChildren) this.walk(child, st);
+  }
+
+  private pipeline(node: SyntaxNode, st: State): void {
+    const all = node.namedChildren;
+    all.forEach((child, i) => {
+      const stdin: Stdin = i > 0 ? { kind: 'pipe', from: all[i - 1]!.text } : st.stdin;
+      this.walk(child, fork(st, { stdin, tail: i === all.length - 1 ? st.tail : undefined }));
+    });
+  }
+
+  private redirected(node: SyntaxNode, st: State): void {
+    const body = node.childForFieldName('body');
+    const redirects: RedirectIn[] = [];
+    const trailing: SyntaxNode[] = [];
+    let stdin = st.stdin;
+    for (const child of node.namedChildren) {
+      if (child.id !== body?.id) stdin = this.redirect(child, st, redirects, stdin, trailing);
+    }
+    const inner: State = { ...st, stdin };
+    if (!body) this.simple([], redirects, inner);
+    else if (body.type === 'command') this.command(body, redirects, inner);
+    else if (TAIL_CARRIERS.has(body.type)) this.walk(body, { ...st, tail: { redirects, stdin } });
+    else this.walk(body, { ...inner, redirects: [...st.redirects, ...redirects] });
+    this.trailing(trailing, node, st);
+  }
+
+  /** tree-sitter-bash hangs the rest of a here-document's line under it: `cat <<EOF | sh`. */
+  private trailing(parts: SyntaxNode[], statement: SyntaxNode, st: State): void {
+    for (const part of parts) {
+      const piped = part.type === 'pipeline' && part.child(0)!.type.startsWith('|');
+      const from = statement.text.split('\n')[0]!.split('|')[0]!.trim();
+      this.walk(part, piped ? fork(st, { stdin: { kind: 'pipe', from } }) : st);
+    }
+  }
+
+  /** Records one redirection; returns the command's standard input after it. */
+  private redirect(node: SyntaxNode, st: State, out: RedirectIn[], stdin: Stdin, trailing: SyntaxNode[]): Stdin {
+    const vars = this.vars(st);
+    if (node.type === 'herestring_redirect') {
+      this.children(node, st);
+      const word = node.namedChildren.at(-1);
+      const body = word ? wordOf(word, vars) : { text: '', value: '' };
+      out.push({ op: '<<<', target: body });
+      return { kind: 'text', body, what: 'a here-string' };
+    }
+    if (node.type === 'heredoc_redirect') {
+      const start = node.namedChildren.find((c) => c.type === 'heredoc_start');
+      const body = node.namedChildren.find((c) => c.type === 'heredoc_body');
+      if (body) this.children(body, st);
+      out.push({ op: node.child(0)!.type, target: { text: start?.text ?? '', value: start?.text ?? '' } });
+      for (const part of node.namedChildren) {
+        if (part.type === 'file_redirect') this.redirect(part, st, out, stdin, trailing);
+        else if (!HEREDOC_PARTS.has(part.type)) trailing.push(part);
+      }
+      return { kind: 'text', body: heredocBody(start, body), what: 'a here-document' };
+    }
+    this.children(node, st);
+    if (node.type !== 'file_redirect') return stdin;
+    const op = node.children.find((c) => !c.isNamed)?.type ?? '>';
+    const dest = node.childForFieldName('destination');
+    const target = dest ? wordOf(dest, vars) : { text: '', value: '' };
+    out.push({ op, target });
+    return op === '<' ? { kind: 'file', target } : stdin;
+  }
+
+  private command(node: SyntaxNode, redirects: RedirectIn[], given: State): void {
+    const st: State = { ...given, tail: undefined };
+    const assigns: string[] = [];
+    const parts: SyntaxNode[] = [];
+    const own = [...redirects, ...(given.tail?.redirects ?? [])];
+    const trailing: SyntaxNode[] = [];
+    let stdin = given.tail?.stdin ?? st.stdin;
+    for (const child of node.namedChildren) {
+      if (child.type.endsWith('_redirect')) {
+        stdin = this.redirect(child, st, own, stdin, trailing);
+        continue;
+      }
+      this.children(child, st); // substitutions in the words run first
+      if (child.type === 'variable_assignment') assigns.push(child.childForFieldName('name')?.text ?? '');
+      else parts.push(child);
+    }
+    this.simple(joinContinued(parts, this.vars(st)), own, { ...st, stdin }, assigns);
+    this.trailing(trailing, node, st);
+  }
+
+  private declaration(node: SyntaxNode, st: State): void {
+    const vars = this.vars(st);
+    const words: Word[] = [{ text: node.child(0)!.text, value: node.child(0)!.text }];
+    const assigns: string[] = [];
+    for (const child of node.namedChildren) {
+      this.children(child, st);
+      words.push(wordOf(child, vars));
+      if (child.type === 'variable_assignment') assigns.push(child.childForFieldName('name')?.text ?? '');
+    }
+    this.simple(words, [], st, assigns);
+  }
+
+  private functionDefinition(node: SyntaxNode, st: State): void {
+    const name = node.childForFieldName('name')?.text ?? '';
+    const start = this.commands.length;
+    // The body runs when the function is called, maybe later in the same shell: judge it now.
+    this.children(node, fork(st));
+    const body = this.commands.slice(start);
+    const recursive = body.some((cmd) => cmd.name === name);
+    const verdict: Verdict = recursive
+      ? { class: 'dangerous', reason: `the function ${name} calls itself (a fork bomb when piped or backgrounded)` }
+      : worst(body);
+    if (recursive) Object.assign(body.find((cmd) => cmd.name === name)!, verdict);
+    this.functions.set(name, verdict);
+  }
+
+  /** Judges one simple command (and whatever it runs), lists it, and returns its verdict. */
+  simple(words: Word[], redirects: RedirectIn[], st: State, assigns: string[] = []): Verdict {
+    const entry: SimpleCommand = {
+      name: '',
+      args: [],
+      redirects: [...st.redirects, ...redirects].map((r) => ({ op: r.op, target: r.target.text })),
+      class: 'read-only',
+    };
+    this.commands.push(entry);
+    const scope = this.pathScope(st);
+    const invocation = (name: string, args: Word[]): Invocation => ({
+      name,
+      args,
+      stdin: st.stdin,
+      path: (word) => worstPlace((word.value === null ? [null] : expandBraces(word.value)).map((v) => judgePath(v, scope))),
+      run: (inner) => this.simple(inner, [], { ...st, redirects: [] }),
+      source: (code, what) => (code.value === null
+        ? { class: 'dangerous', reason: `${what} runs generated text (${code.text})` }
+        : this.source(code.value, st, what)),
+    });
+    const judged = judgeSimple(words, invocation, this.functions);
+    Object.assign(entry, judged.entry);
+    const verdicts: Verdict[] = [judged.verdict];
+    for (const r of [...st.redirects, ...redirects]) {
+      if (OUTPUT_OPS.has(r.op) && !/^(\d+|-)$/.test(r.target.value ?? '')) verdicts.push(judgeWrite(r.op, r.target, invocation(entry.name, [])));
+    }
+    const runs = !entry.name || DECLARATIONS.has(entry.name) ? 'later commands' : entry.name;
+    verdicts.push(...assigns.filter(changesCode).map((name): Verdict => ({
+      class: 'workspace', reason: `setting ${name} can make ${runs} run other code`,
+    })));
+    const verdict = worst(verdicts);
+    entry.class = verdict.class;
+    if (verdict.reason) entry.reason = verdict.reason;
+    if (judged.cd !== undefined) st.dir.cwd = judged.cd === null ? null : resolveCd(judged.cd, scope);
+    return verdict;
+  }
+
+  private vars(st: State) {
+    return (name: string) => (name === 'HOME' ? this.scope.home : name === 'PWD' ? st.dir.cwd : null);
+  }
+
+  private pathScope(st: State): PathScope {
+    return { cwd: st.dir.cwd, home: this.scope.home, workspace: this.scope.workspace };
+  }
+}
+
+/** Where tail redirections travel on to the last command. */
+const TAIL_CARRIERS = new Set(['list', 'pipeline', 'command']);
+
+/** Anything else takes them whole: `if …; fi > f`. */
+function settle(st: State): State {
+  return { ...st, stdin: st.tail!.stdin, redirects: [...st.redirects, ...st.tail!.redirects], tail: undefined };
+}
+
+/** A state for commands that run in a child shell: a `cd` there stays there. */
+function fork(st: State, patch: Partial<State> = {}): State {
+  return { ...st, dir: { ...st.dir }, ...patch };
+}
+
+const DECLARATIONS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
+
+/** Variables that make ordinary commands load or run other code. */
+const CODE_VARIABLES = /^(LD_\w+|DYLD_\w+|BASH_ENV|ENV|PATH|PROMPT_COMMAND|NODE_OPTIONS|PYTHON\w*|PERL5\w+|RUBYOPT|GIT_\w+|PAGER|EDITOR|VISUAL|SHELLOPTS|BASHOPTS|IFS)$/;
+
+function changesCode(name: string): boolean {
+  return CODE_VARIABLES.test(name);
+}
+
+function resolveCd(target: string, scope: PathScope): string | null {
+  const judged = judgePath(target, scope);
+  return judged.place === 'unknown' ? null : (judged.path ?? null);
+}
+
+/** A here-document's text: literal when its delimiter is quoted, unknown when it expands something. */
+function heredocBody(start: SyntaxNode | undefined, body: SyntaxNode | undefined): Word {
+  const text = body?.text ?? '';
+  const quoted = /['"\\]/.test(start?.text ?? '');
+  const expands = body?.namedChildren.some((c) => c.type !== 'heredoc_content') ?? false;
+  if (quoted) return { text, value: text };
+  if (expands) return { text, value: null };
+  return { text, value: text.replace(/\\\n/g, '').replace(/\\([$`\\])/g, '$1') };
+}
+
+/**
+ * tree-sitter-bash splits a word at a backslash-newline (`r\⏎m` gives r and m);
+ * bash joins the two halves, so join words with nothing else between them.
+ */
+function joinContinued(nodes: SyntaxNode[], vars: (name: string) => string | null): Word[] {
+  const words: Word[] = [];
+  let previous: SyntaxNode | undefined;
+  for (const node of nodes) {
+    const word = wordOf(node, vars);
+    const gap = previous ? sourceBetween(previous, node) : null;
+    if (gap === '\\\n' && words.length > 0) {
+      const last = words.at(-1)!;
+      words[words.length - 1] = {
+        text: `${last.text}\\\n${word.text}`,
+        value: last.value === null || word.value === null ? null : last.value + word.value,
+      };
+    } else words.push(word);
+    previous = node;
+  }
+  return words;
+}
+
+function sourceBetween(a: SyntaxNode, b: SyntaxNode): string | null {
+  const parent = a.parent;
+  if (!parent) return null;
+  const text = parent.text;
+  return text.slice(a.endIndex - parent.startIndex, b.startIndex - parent.startIndex);
+}
