@@ -2,9 +2,9 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Agent } from './agent/agent.ts';
+import type { Config } from './config/config.ts';
 import type { Sessions } from './session/sessions.ts';
 import { type Args, parseCliArgs, USAGE } from './args.ts';
-import { loadDotenv } from './config/dotenv.ts';
 import { endOnSignals } from './signals.ts';
 import { runHeadless } from './ui/headless.ts';
 
@@ -55,15 +55,15 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`nanocode: ${args.cwd !== undefined ? '--cwd' : 'cwd'} ${cwd}: ${notFolder}\n`);
     return 2;
   }
-  const { nanocodeHome } = await import('./config/settings.ts');
-  const home = nanocodeHome(); // before .env: it must not move nanocode's own folder
-  loadDotenv(cwd);
 
   // Loaded only now: --help, --version and usage errors stay instant.
+  const { loadConfig } = await import('./config/config.ts');
   const { Agent } = await import('./agent/agent.ts');
   const { ConfigError } = await import('./config/providers.ts');
+  let config: Config;
   let agent: Agent;
   try {
+    config = loadConfig({ flags: { model: args.model }, cwd });
     agent = await Agent.create({
       model: args.model,
       cwd,
@@ -71,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
       systemPrompt: args.systemPrompt,
       appendSystemPrompt: args.appendSystemPrompt,
       maxTurns: args.maxTurns,
-      home,
+      home: config.home,
     });
   } catch (err) {
     process.stderr.write(`${err instanceof ConfigError ? '' : 'nanocode: '}${(err as Error).message}\n`);
@@ -81,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
 
   let sessions: Sessions | undefined;
   try {
-    sessions = await recordConversation(agent, args, home, cwd, interactive);
+    sessions = await recordConversation(agent, args, config, interactive);
   } catch (err) {
     process.stderr.write(`nanocode: ${(err as Error).message}\n`);
     return 2;
@@ -97,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdin.on('error', () => {
       if (!ending.signal) ending.end('SIGHUP');
     });
-    const code = await runRepl({ agent, home, sessions, pickSession: args.resume === true, signal: stop.signal });
+    const code = await runRepl({ agent, home: config.home, ui: config.ui, sessions, pickSession: args.resume === true, signal: stop.signal });
     return ending.exitCode ?? code;
   }
 
@@ -125,10 +125,9 @@ function folderProblem(dir: string): string | undefined {
  * Wires the conversation to its records: the command log, and the session
  * (new, continued, resumed or forked, unless --no-session).
  */
-async function recordConversation(agent: Agent, args: Args, home: string, cwd: string, interactive: boolean): Promise<Sessions | undefined> {
-  const { makeRedactor } = await import('./safety/secrets.ts');
-  const redact = makeRedactor(process.env);
-  if (process.env.NANOCODE_LOG !== '0') {
+async function recordConversation(agent: Agent, args: Args, config: Config, interactive: boolean): Promise<Sessions | undefined> {
+  const { home, cwd, redact } = config;
+  if (config.log) {
     const { commandLogger } = await import('./session/command-log.ts');
     agent.subscribe(commandLogger(cwd, redact));
   }

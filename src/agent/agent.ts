@@ -1,16 +1,15 @@
 // An Agent is one conversation with one model and a toolset. Every frontend
 // (headless, JSON, REPL, library) drives this same class.
 import type { LanguageModelV4 } from '@ai-sdk/provider';
-import { ConfigError, chooseModel, missingKeyMessage, type ModelChoice, requestedModel } from '../config/providers.ts';
-import { loadSettings, nanocodeHome } from '../config/settings.ts';
+import { type Config, loadConfig } from '../config/config.ts';
+import { ConfigError, missingKeyMessage, type ModelChoice } from '../config/providers.ts';
 import { modelInfo, type ModelInfo } from '../model/catalog.ts';
-import { completeChoice, localPorts } from '../model/probe.ts';
+import { completeChoice } from '../model/probe.ts';
 import { createModel } from '../model/resolve.ts';
 import type { AgentEvent } from '../protocol/events.ts';
 import type { Message, Usage } from '../protocol/messages.ts';
 import type { Tool, ToolState } from '../protocol/tool.ts';
-import { commandEnv } from '../safety/secrets.ts';
-import { type CompactionSettings, compactionSettings, fitContext } from './compaction.ts';
+import { type CompactionSettings, fitContext } from './compaction.ts';
 import { ContextMeter, promptOverhead } from './context.ts';
 import { gitContext } from './git-context.ts';
 import { runLoop } from './loop.ts';
@@ -27,6 +26,7 @@ export interface AgentOptions {
   systemPrompt?: string;
   appendSystemPrompt?: string;
   maxTurns?: number;
+  /** The environment the configuration is read from (with .env in cwd); default the process's. */
   env?: NodeJS.ProcessEnv;
   /** nanocode's folder (settings, sessions); default $NANOCODE_HOME or ~/.nanocode. */
   home?: string;
@@ -53,6 +53,7 @@ interface AgentParts {
   maxTurns: number;
   useGit: boolean;
   compaction: CompactionSettings;
+  config: Config;
 }
 
 export class Agent {
@@ -71,6 +72,7 @@ export class Agent {
   readonly maxTurns: number;
   private model: LanguageModelV4;
   private readonly commandEnv: NodeJS.ProcessEnv;
+  private readonly config: Config;
   private readonly toolState: ToolState = { seen: new Map() };
   private controller = new AbortController();
   private gitPending: Promise<string | undefined> | undefined;
@@ -85,6 +87,7 @@ export class Agent {
     this.commandEnv = p.commandEnv;
     this.maxTurns = p.maxTurns;
     this.compaction = p.compaction;
+    this.config = p.config;
     // Started now so it overlaps with the first request's preparation.
     this.gitPending = p.useGit ? gitContext(p.cwd) : undefined;
   }
@@ -94,27 +97,27 @@ export class Agent {
    * answers, or a named provider has no key.
    */
   static async create(opts: AgentOptions = {}): Promise<Agent> {
-    const env = opts.env ?? process.env;
     const cwd = opts.cwd ?? process.cwd();
-    const settings = loadSettings(opts.home ?? nanocodeHome(env), cwd);
+    const config = loadConfig({ flags: { model: opts.model, home: opts.home }, env: opts.env, cwd });
     // Asked now (it never rejects), so any network question overlaps with building the prompt.
-    const ports = localPorts(env);
-    const choosing = completeChoice(chooseModel(opts.model, env), requestedModel(opts.model, env), ports);
+    const ports = config.localPorts;
+    const choosing = completeChoice(config.choice, config.requestedModel, ports);
     const tools = opts.tools?.length && typeof opts.tools[0] !== 'string' ? (opts.tools as Tool[]) : selectTools(opts.tools as string[] | undefined);
     const system = buildSystemPrompt({ cwd, tools, override: opts.systemPrompt, append: opts.appendSystemPrompt });
     const choice = (await choosing) ?? fail(missingKeyMessage(ports));
-    const model = await createModel(choice);
+    const model = await createModel(choice, config.redact);
     return new Agent({
       choice,
       model,
-      info: modelInfo(choice.model, env),
+      info: modelInfo(choice.model, config.contextWindow),
       tools,
       system,
       cwd,
-      commandEnv: commandEnv(env, settings.bash?.allowEnv),
+      commandEnv: config.commandEnv,
       maxTurns: opts.maxTurns ?? 40,
       useGit: opts.gitContext ?? true,
-      compaction: compactionSettings(env),
+      compaction: config.compaction,
+      config,
     });
   }
 
@@ -140,6 +143,7 @@ export class Agent {
       messages: this.messages,
       window: this.info.contextWindow,
       settings: this.compaction,
+      retry: this.config.retry,
       meter: this.meter,
       overhead: promptOverhead(this.system, this.tools.length),
       signal: this.controller.signal,
@@ -203,8 +207,8 @@ export class Agent {
   /** Switches to another model of the same provider. */
   async setModel(id: string): Promise<void> {
     this.choice = { ...this.choice, model: id };
-    this.model = await createModel(this.choice);
-    this.info = modelInfo(id);
+    this.model = await createModel(this.choice, this.config.redact);
+    this.info = modelInfo(id, this.config.contextWindow);
   }
 
   private loopConfig(tools: Tool[], maxTurns: number) {
@@ -220,6 +224,8 @@ export class Agent {
       signal: this.controller.signal,
       meter: this.meter,
       compaction: this.compaction,
+      retry: this.config.retry,
+      redact: this.config.redact,
     };
   }
 

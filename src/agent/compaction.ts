@@ -12,6 +12,7 @@
 //      messages are cut in the middle (shrink.ts).
 // The session file keeps every original message; compaction is a record.
 import type { LanguageModelV4 } from '@ai-sdk/provider';
+import type { CompactionSettings, RetryConfig } from '../config/config.ts';
 import type { ModelInfo } from '../model/catalog.ts';
 import { type StepResult, streamStep } from '../model/stream.ts';
 import type { AgentEvent } from '../protocol/events.ts';
@@ -26,25 +27,7 @@ const SNIP_OVER_CHARS = 1500;
 /** Tool outputs in this many latest assistant turns are never snipped. */
 const SNIP_KEEP_TURNS = 3;
 
-export interface CompactionSettings {
-  enabled: boolean;
-  reserveTokens: number;
-  remainingRatio: number;
-  keepRecentTokens: number;
-}
-
-export function compactionSettings(env: NodeJS.ProcessEnv = process.env): CompactionSettings {
-  const num = (name: string, fallback: number) => {
-    const v = Number(env[name]);
-    return env[name] !== undefined && Number.isFinite(v) && v >= 0 ? v : fallback;
-  };
-  return {
-    enabled: env.NANOCODE_COMPACTION !== '0',
-    reserveTokens: num('NANOCODE_COMPACTION_RESERVE_TOKENS', 16384),
-    remainingRatio: num('NANOCODE_COMPACTION_REMAINING_RATIO', 0.15),
-    keepRecentTokens: num('NANOCODE_COMPACTION_KEEP_RECENT_TOKENS', 20000),
-  };
-}
+export type { CompactionSettings };
 
 /** Summarise when the room left is below this many tokens. */
 export function summariseThreshold(window: number, s: CompactionSettings): number {
@@ -165,6 +148,7 @@ export interface SummariseRequest {
   messages: Message[];
   window: number;
   settings: CompactionSettings;
+  retry: RetryConfig;
   signal: AbortSignal;
   /** Where the summary's tokens are counted. */
   spent: Spending;
@@ -191,7 +175,7 @@ export async function* summarise(req: SummariseRequest): AsyncGenerator<AgentEve
   ].filter(Boolean).join('\n\n');
   let summary: string | undefined;
   try {
-    const step = yield* quietly(streamStep({ model: req.model, system: SUMMARY_SYSTEM, messages: [{ role: 'user', content: ask }], tools: [], signal: req.signal }));
+    const step = yield* quietly(streamStep({ model: req.model, system: SUMMARY_SYSTEM, messages: [{ role: 'user', content: ask }], tools: [], signal: req.signal, retry: req.retry }));
     yield req.spent.add(usageEvent('summary', req.model.modelId, req.modelInfo, step.usage));
     summary = textOf(step.message).trim() || undefined;
   } catch (err) {

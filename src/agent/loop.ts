@@ -7,6 +7,7 @@
 // Everything that happens is yielded as an AgentEvent; the loop itself prints
 // nothing and knows nothing about terminals, sessions or HTTP.
 import type { LanguageModelV4 } from '@ai-sdk/provider';
+import type { RetryConfig } from '../config/config.ts';
 import type { ModelInfo } from '../model/catalog.ts';
 import { streamStep, type StepResult } from '../model/stream.ts';
 import type { AgentEvent, StopReason } from '../protocol/events.ts';
@@ -36,6 +37,9 @@ export interface LoopConfig {
   steering?: () => string[];
   meter: ContextMeter;
   compaction: CompactionSettings;
+  retry: RetryConfig;
+  /** Removes secrets from what tools save for the user. */
+  redact: (text: string) => string;
   /** Asks the user a yes/no question (may the stuck model go on?); without it, the answer is no. */
   confirm?: (question: string) => Promise<boolean>;
 }
@@ -47,7 +51,7 @@ export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGener
   let text = '';
   const guard = new RepeatGuard();
   const overhead = promptOverhead(cfg.system, cfg.tools.length);
-  const fit = { model: cfg.model, modelInfo: cfg.modelInfo, messages, window: cfg.modelInfo.contextWindow, settings: cfg.compaction, meter: cfg.meter, overhead, signal: cfg.signal, spent };
+  const fit = { model: cfg.model, modelInfo: cfg.modelInfo, messages, window: cfg.modelInfo.contextWindow, settings: cfg.compaction, retry: cfg.retry, meter: cfg.meter, overhead, signal: cfg.signal, spent };
   const done = (reason: StopReason): AgentEvent => ({ type: 'done', reason, text, turns: turn, usage: spent.usage, cost: spent.cost });
   const append = (message: Message): AgentEvent => {
     messages.push(message);
@@ -72,7 +76,7 @@ export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGener
     for (let overflow = false; !step; overflow = true) {
       try {
         yield* fitContext(fit, overflow ? 'overflow' : 'auto');
-        step = yield* streamStep({ model: cfg.model, system: cfg.system, messages, tools: cfg.tools, signal: cfg.signal });
+        step = yield* streamStep({ model: cfg.model, system: cfg.system, messages, tools: cfg.tools, signal: cfg.signal, retry: cfg.retry });
       } catch (err) {
         if (cfg.signal.aborted) return yield done('aborted');
         if (overflow || !isContextOverflow(err)) {
@@ -96,7 +100,7 @@ export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGener
 
     // 3. Run the tools and hand their results back on the next turn. A model
     //    stuck repeating itself is stopped, unless the user lets it go on.
-    const run = { tools: cfg.tools, cwd: cfg.cwd, env: cfg.env, state: cfg.toolState, signal: cfg.signal, guard, badArgs: step.badArgs };
+    const run = { tools: cfg.tools, cwd: cfg.cwd, env: cfg.env, redact: cfg.redact, state: cfg.toolState, signal: cfg.signal, guard, badArgs: step.badArgs };
     const { messages: results, stuck } = yield* runTools(calls, run);
     for (const result of results) yield append(result);
     if (stuck && !(await cfg.confirm?.(`The model ${stuck}. Let it go on?`))) {

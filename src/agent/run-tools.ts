@@ -12,6 +12,7 @@ export interface ToolRun {
   tools: Tool[];
   cwd: string;
   env: NodeJS.ProcessEnv;
+  redact: (text: string) => string;
   state: ToolState;
   signal: AbortSignal;
   guard: RepeatGuard;
@@ -86,7 +87,7 @@ async function runOne(call: ToolCallPart, run: ToolRun, onOutput: (chunk: string
     return { content: `Invalid arguments for ${call.name}: ${issues}.`, isError: true };
   }
   try {
-    return await tool.execute(parsed.data, { cwd: run.cwd, env: run.env, state: run.state, signal: run.signal, onOutput });
+    return await tool.execute(parsed.data, { cwd: run.cwd, env: run.env, redact: run.redact, state: run.state, signal: run.signal, onOutput });
   } catch (err) {
     // Tools should not throw; if one does, the model still gets a readable error.
     return { content: `${call.name} failed: ${(err as Error).message}`, isError: true };

@@ -3,6 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Agent } from '../agent/agent.ts';
+import type { UiConfig } from '../config/config.ts';
 import type { AgentEvent } from '../protocol/events.ts';
 import type { Sessions } from '../session/sessions.ts';
 import { type Style, styleFor, visibleWidth, wrap } from './ansi.ts';
@@ -16,6 +17,8 @@ import { Transcript } from './transcript.ts';
 export interface ReplOptions {
   agent: Agent;
   home: string;
+  /** SHOW_THINKING, NO_COLOR and the editor, from the configuration. */
+  ui: UiConfig;
   /** Absent with --no-session. */
   sessions?: Sessions;
   /** --resume without an id: offer the list first. */
@@ -35,6 +38,7 @@ export function runRepl(o: ReplOptions): Promise<number> {
 class Repl {
   private readonly agent: Agent;
   private readonly home: string;
+  private readonly ui: UiConfig;
   private readonly sessions?: Sessions;
   private readonly pickSession: boolean;
   private readonly input: NodeJS.ReadStream;
@@ -65,12 +69,13 @@ class Repl {
   constructor(o: ReplOptions) {
     this.agent = o.agent;
     this.home = o.home;
+    this.ui = o.ui;
     this.sessions = o.sessions;
     this.pickSession = !!o.pickSession;
     this.signal = o.signal;
     this.input = o.input ?? process.stdin;
     this.output = o.output ?? process.stdout;
-    this.style = styleFor(this.output);
+    this.style = styleFor(this.output, o.ui.noColor);
     this.screen = new Screen(this.output);
     this.editor = new Editor(loadHistory(o.home));
     this.transcript = this.newTranscript();
@@ -78,7 +83,7 @@ class Repl {
 
   /** A transcript for the next run; the last thinking stays for Ctrl-O. */
   private newTranscript(): Transcript {
-    const t = new Transcript(this.style, process.env.SHOW_THINKING !== '0', () => this.screen.width);
+    const t = new Transcript(this.style, this.ui.showThinking, () => this.screen.width);
     t.lastReasoning = this.transcript?.thinking ?? '';
     return t;
   }
@@ -286,6 +291,7 @@ class Repl {
       style: this.style,
       running: this.running,
       width: this.screen.width,
+      editor: this.ui.editor,
       print: (lines) => this.print(lines),
       aside: (question, withTools) => void this.run(this.agent.aside(question, withTools), true),
       compact: async (instructions) => {
