@@ -18,7 +18,7 @@ const runs = Number(values.runs);
 const work = join(tmpdir(), 'nanocode-bench-tools');
 mkdirSync(work, { recursive: true });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const ctx = (env: NodeJS.ProcessEnv) => ({ cwd: work, env, state: { seen: new Map() }, signal: new AbortController().signal, onOutput() {} });
+const ctx = (env: NodeJS.ProcessEnv) => ({ cwd: work, env, redact: (text: string) => text, state: { seen: new Map() }, signal: new AbortController().signal, onOutput() {} });
 const row = (name: string, ms: number, base: number, extra = '') => console.log(`  ${name.padEnd(34)} ${ms.toFixed(1).padStart(8)} ms  ${(ms / base).toFixed(2)}x ${extra}`);
 
 async function timed(fn: () => Promise<unknown> | unknown): Promise<number> {

@@ -2,8 +2,8 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Agent, AgentOptions } from './agent/agent.ts';
+import type { Config } from './config/config.ts';
 import { type Args, parseCliArgs, USAGE } from './args.ts';
-import { loadDotenv } from './config/dotenv.ts';
 import { endOnSignals } from './signals.ts';
 import { runHeadless } from './ui/headless.ts';
 
@@ -54,15 +54,15 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`nanocode: ${args.cwd !== undefined ? '--cwd' : 'cwd'} ${cwd}: ${notFolder}\n`);
     return 2;
   }
-  const { nanocodeHome } = await import('./config/settings.ts');
-  const home = nanocodeHome(); // before .env: it must not move nanocode's own folder
-  loadDotenv(cwd);
 
   // Loaded only now: --help, --version and usage errors stay instant.
+  const { loadConfig } = await import('./config/config.ts');
   const { Agent } = await import('./agent/agent.ts');
   const { ConfigError } = await import('./config/providers.ts');
+  let config: Config;
   let agent: Agent;
   try {
+    config = loadConfig({ flags: { model: args.model }, cwd });
     agent = await Agent.create({
       model: args.model,
       cwd,
@@ -70,9 +70,9 @@ async function main(argv: string[]): Promise<number> {
       systemPrompt: args.systemPrompt,
       appendSystemPrompt: args.appendSystemPrompt,
       maxTurns: args.maxTurns,
-      home,
+      home: config.home,
       session: sessionChoice(args, interactive),
-      commandLog: process.env.NANOCODE_LOG !== '0',
+      commandLog: config.log,
       onWarning: (message) => process.stderr.write(`nanocode: ${message}\n`),
     });
   } catch (err) {
@@ -91,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdin.on('error', () => {
       if (!ending.signal) ending.end('SIGHUP');
     });
-    const code = await runRepl({ agent, home, pickSession: args.resume === true, signal: stop.signal });
+    const code = await runRepl({ agent, home: config.home, ui: config.ui, pickSession: args.resume === true, signal: stop.signal });
     await agent.close();
     return ending.exitCode ?? code;
   }

@@ -3,18 +3,17 @@
 // the conversation (messages, the steering and follow-up queues), its
 // cancellation (abort(), or leaving a `for await` over its events early) and
 // what it started (close()). It does one piece of work at a time.
-import { ConfigError, chooseModel, missingKeyMessage, type ModelChoice, requestedModel } from '../config/providers.ts';
-import { loadSettings, nanocodeHome } from '../config/settings.ts';
+import { type Config, loadConfig } from '../config/config.ts';
+import { ConfigError, missingKeyMessage, type ModelChoice } from '../config/providers.ts';
 import type { ModelInfo } from '../model/catalog.ts';
 import { ModelClient } from '../model/client.ts';
-import { completeChoice, localPorts } from '../model/probe.ts';
+import { completeChoice } from '../model/probe.ts';
 import type { AgentEvent, StopReason } from '../protocol/events.ts';
 import type { ContextPart, Message, Usage } from '../protocol/messages.ts';
 import type { Gate, Tool, ToolState } from '../protocol/tool.ts';
-import { commandEnv } from '../safety/secrets.ts';
 import type { Sessions } from '../session/sessions.ts';
 import { closeShell } from '../tools/bash.ts';
-import { type CompactionSettings, compactionSettings, fitContext } from './compaction.ts';
+import { type CompactionSettings, fitContext } from './compaction.ts';
 import { ContextMeter, promptOverhead } from './context.ts';
 import { gitContext } from './git-context.ts';
 import { Spending } from '../model/client.ts';
@@ -40,6 +39,7 @@ interface AgentParts {
   compaction: CompactionSettings;
   beforeToolCall?: Gate;
   confirm?: (question: string) => Promise<boolean>;
+  config: Config;
 }
 
 export class Agent {
@@ -55,6 +55,7 @@ export class Agent {
   readonly cwd: string;
   readonly maxTurns: number;
   private readonly commandEnv: NodeJS.ProcessEnv;
+  private readonly config: Config;
   private readonly toolState: ToolState = { seen: new Map() };
   private readonly confirm?: (question: string) => Promise<boolean>;
   private controller = new AbortController();
@@ -77,6 +78,7 @@ export class Agent {
     this.compaction = p.compaction;
     this.beforeToolCall = p.beforeToolCall;
     this.confirm = p.confirm;
+    this.config = p.config;
     // Started now so it overlaps with the first request's preparation.
     this.gitPending = p.useGit ? gitContext(p.cwd, this.lifetime.signal) : undefined;
   }
@@ -86,30 +88,29 @@ export class Agent {
    * answers, or a named provider has no key.
    */
   static async create(opts: AgentOptions = {}): Promise<Agent> {
-    const env = opts.env ?? process.env;
     const cwd = opts.cwd ?? process.cwd();
-    const home = opts.home ?? nanocodeHome(env);
-    const settings = loadSettings(home, cwd);
+    const config = loadConfig({ flags: { model: opts.model, home: opts.home }, env: opts.env, cwd });
     // Asked now (it never rejects), so any network question overlaps with building the prompt.
-    const ports = localPorts(env);
-    const choosing = completeChoice(chooseModel(opts.model, env), requestedModel(opts.model, env), ports);
+    const ports = config.localPorts;
+    const choosing = completeChoice(config.choice, config.requestedModel, ports);
     const tools = toolsFrom(opts.tools);
     const system = composeSystem(systemParts({ cwd, tools, override: opts.systemPrompt, append: opts.appendSystemPrompt }));
     const choice = (await choosing) ?? fail(missingKeyMessage(ports));
     const agent = new Agent({
-      client: await ModelClient.create(choice, env),
+      client: await ModelClient.create(choice, config),
       tools,
       system,
       cwd,
-      commandEnv: commandEnv(env, settings.bash?.allowEnv),
+      commandEnv: config.commandEnv,
       maxTurns: opts.maxTurns ?? 40,
       useGit: opts.gitContext ?? true,
-      compaction: compactionSettings(env),
+      compaction: config.compaction,
+      config,
       beforeToolCall: opts.beforeToolCall,
       confirm: opts.confirm,
     });
     const warn = opts.onWarning ?? ((m: string) => process.emitWarning(m, 'NanocodeWarning'));
-    agent.saved = attachRecorders(agent, { home, env, model: choice.model, session: opts.session, commandLog: opts.commandLog, warn });
+    agent.saved = attachRecorders(agent, { home: config.home, redact: config.redact, model: choice.model, session: opts.session, commandLog: opts.commandLog, warn });
     return agent;
   }
 
@@ -233,6 +234,7 @@ export class Agent {
       messages: this.messages,
       window: this.info.contextWindow,
       settings: this.compaction,
+      retry: this.config.retry,
       meter: this.meter,
       overhead: promptOverhead(this.system, this.tools.length),
       signal: this.controller.signal,
@@ -336,6 +338,7 @@ export class Agent {
       meter: this.meter,
       compaction: this.compaction,
       beforeToolCall: this.beforeToolCall,
+      redact: this.config.redact,
     };
   }
 

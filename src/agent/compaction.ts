@@ -12,6 +12,7 @@
 //      messages are cut in the middle (shrink.ts).
 // The session file keeps every original message; compaction is a record.
 import type { ModelClient, Spending } from '../model/client.ts';
+import type { CompactionSettings } from '../config/config.ts';
 import type { AgentEvent } from '../protocol/events.ts';
 import { type Message, textOf } from '../protocol/messages.ts';
 import { type ContextMeter, estimateTokens } from './context.ts';
@@ -23,25 +24,7 @@ const SNIP_OVER_CHARS = 1500;
 /** Tool outputs in this many latest assistant turns are never snipped. */
 const SNIP_KEEP_TURNS = 3;
 
-export interface CompactionSettings {
-  enabled: boolean;
-  reserveTokens: number;
-  remainingRatio: number;
-  keepRecentTokens: number;
-}
-
-export function compactionSettings(env: NodeJS.ProcessEnv = process.env): CompactionSettings {
-  const num = (name: string, fallback: number) => {
-    const v = Number(env[name]);
-    return env[name] !== undefined && Number.isFinite(v) && v >= 0 ? v : fallback;
-  };
-  return {
-    enabled: env.NANOCODE_COMPACTION !== '0',
-    reserveTokens: num('NANOCODE_COMPACTION_RESERVE_TOKENS', 16384),
-    remainingRatio: num('NANOCODE_COMPACTION_REMAINING_RATIO', 0.15),
-    keepRecentTokens: num('NANOCODE_COMPACTION_KEEP_RECENT_TOKENS', 20000),
-  };
-}
+export type { CompactionSettings };
 
 /** Summarise when the room left is below this many tokens. */
 export function summariseThreshold(window: number, s: CompactionSettings): number {

@@ -36,6 +36,8 @@ export interface LoopConfig {
   steering?: () => string[];
   meter: ContextMeter;
   compaction: CompactionSettings;
+  /** Removes secrets from what tools save for the user. */
+  redact: (text: string) => string;
   /** Asks the user a yes/no question (may the stuck model go on?); without it, the answer is no. */
   confirm?: (question: string) => Promise<boolean>;
   /** Asked before every tool call runs: allow, deny with a reason, or rewrite the arguments. */
@@ -98,7 +100,7 @@ export async function* runLoop(cfg: LoopConfig, messages: Message[]): AsyncGener
 
     // 3. Run the tools and hand their results back on the next turn. A model
     //    stuck repeating itself is stopped, unless the user lets it go on.
-    const run = { tools: cfg.tools, cwd: cfg.cwd, env: cfg.env, state: cfg.toolState, signal: cfg.signal, guard, badArgs: step.badArgs, gate: cfg.beforeToolCall };
+    const run = { tools: cfg.tools, cwd: cfg.cwd, env: cfg.env, redact: cfg.redact, state: cfg.toolState, signal: cfg.signal, guard, badArgs: step.badArgs, gate: cfg.beforeToolCall };
     const { messages: results, stuck } = yield* runTools(calls, run);
     for (const result of results) yield append(result);
     if (stuck && !(await cfg.confirm?.(`The model ${stuck}. Let it go on?`))) {

@@ -3,7 +3,6 @@
 // as they pass; a resumed or forked session hands its messages to the agent.
 import type { AgentEvent } from '../protocol/events.ts';
 import type { Message } from '../protocol/messages.ts';
-import { makeRedactor } from '../safety/secrets.ts';
 import { commandLogger } from '../session/command-log.ts';
 import { type SessionChoice, Sessions } from '../session/sessions.ts';
 
@@ -15,8 +14,8 @@ export interface Recorded {
 
 export interface RecorderOptions {
   home: string;
-  /** Whose secrets are kept out of the records. */
-  env: NodeJS.ProcessEnv;
+  /** Keeps secrets out of the records. */
+  redact: (text: string) => string;
   model: string;
   session?: SessionChoice;
   commandLog?: boolean;
@@ -25,7 +24,7 @@ export interface RecorderOptions {
 
 /** Attaches the recorders `o` asks for; returns the sessions when saving is on. Throws SessionError for a session that is not there. */
 export function attachRecorders(agent: Recorded, o: RecorderOptions): Sessions | undefined {
-  const redact = makeRedactor(o.env);
+  const { redact } = o;
   if (o.commandLog) agent.subscribe(commandLogger(agent.cwd, redact));
   if (!o.session) return undefined;
   const sessions = new Sessions({ home: o.home, cwd: agent.cwd, model: o.model, redact, warn: o.warn, restore: (m) => agent.load(m) });

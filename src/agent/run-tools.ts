@@ -13,6 +13,7 @@ export interface ToolRun {
   tools: Tool[];
   cwd: string;
   env: NodeJS.ProcessEnv;
+  redact: (text: string) => string;
   state: ToolState;
   signal: AbortSignal;
   guard: RepeatGuard;
@@ -151,7 +152,7 @@ async function execute({ tool, args }: Approved, call: ToolCallPart, run: ToolRu
   // The gate may have waited on a person while the user cancelled.
   if (run.signal.aborted) return CANCELLED;
   try {
-    return await tool.execute(args, { cwd: run.cwd, env: run.env, state: run.state, signal: run.signal, onOutput });
+    return await tool.execute(args, { cwd: run.cwd, env: run.env, redact: run.redact, state: run.state, signal: run.signal, onOutput });
   } catch (err) {
     // Tools should not throw; if one does, the model still gets a readable error.
     return errorResult(`${call.name} failed: ${(err as Error).message}`);

@@ -1,5 +1,5 @@
-// Reads KEY=value lines from .env in the working directory. Variables already
-// set in the environment always win.
+// Reads KEY=value lines from .env in the working directory. Merging them into
+// the environment (where variables already set win) is config.ts's job.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -23,14 +23,13 @@ export function parseDotenv(text: string): Record<string, string> {
   return out;
 }
 
-export function loadDotenv(cwd: string, env: NodeJS.ProcessEnv = process.env): void {
+/** The variables .env in `cwd` sets; none when there is no .env. */
+export function readDotenv(cwd: string): Record<string, string> {
   let text: string;
   try {
     text = readFileSync(join(cwd, '.env'), 'utf8');
   } catch {
-    return;
+    return {};
   }
-  for (const [key, value] of Object.entries(parseDotenv(text))) {
-    if (env[key] === undefined) env[key] = value;
-  }
+  return parseDotenv(text);
 }

@@ -86,7 +86,7 @@ export function requestedModel(flag: string | undefined, env: NodeJS.ProcessEnv)
  */
 export function chooseModel(
   flag: string | undefined,
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv,
   home = homedir(),
 ): ModelChoice | undefined {
   const wanted = requestedModel(flag, env);

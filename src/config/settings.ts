@@ -2,7 +2,6 @@
 // then the project's .nanocode/settings.json on top. Validated: a bad file is
 // a clear error, never a silent default.
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './providers.ts';
@@ -17,11 +16,6 @@ const SettingsSchema = z.object({
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
-
-/** nanocode's own folder. Read before .env is loaded, so .env cannot move it. */
-export function nanocodeHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.NANOCODE_HOME || join(homedir(), '.nanocode');
-}
 
 function readSettings(path: string): Settings {
   let text: string;

@@ -30,11 +30,10 @@ const CATALOG: Array<[RegExp, ModelInfo]> = [
 
 export const DEFAULT_CONTEXT_WINDOW = 128_000;
 
-export function modelInfo(model: string, env: NodeJS.ProcessEnv = process.env): ModelInfo {
+/** `contextWindow`: the configured window, which overrides the catalog's. */
+export function modelInfo(model: string, contextWindow?: number): ModelInfo {
   const known = CATALOG.find(([re]) => re.test(model))?.[1];
-  const override = Number(env.NANOCODE_CONTEXT_WINDOW_TOKENS);
-  const contextWindow = override > 0 ? override : (known?.contextWindow ?? DEFAULT_CONTEXT_WINDOW);
-  return { contextWindow, price: known?.price };
+  return { contextWindow: contextWindow ?? known?.contextWindow ?? DEFAULT_CONTEXT_WINDOW, price: known?.price };
 }
 
 /** Cost in USD, or undefined when the model's price is unknown. */

@@ -4,6 +4,7 @@
 // here every request is counted, by purpose and by model, each priced at the
 // model that served it, and a summary's words are kept from the user.
 import type { LanguageModelV4 } from '@ai-sdk/provider';
+import type { RetryConfig } from '../config/config.ts';
 import type { ModelChoice } from '../config/providers.ts';
 import type { AgentEvent } from '../protocol/events.ts';
 import { addUsage, emptyUsage, type Usage } from '../protocol/messages.ts';
@@ -14,7 +15,14 @@ import { type StepRequest, type StepResult, streamStep } from './stream.ts';
 type UsageEvent = Extract<AgentEvent, { type: 'usage' }>;
 /** What a request is for: a turn of the conversation, a compaction summary, a side question (/btw). */
 export type Purpose = UsageEvent['purpose'];
-export type ModelRequest = Omit<StepRequest, 'model'>;
+export type ModelRequest = Omit<StepRequest, 'model' | 'retry'>;
+
+/** From the configuration: retries and timeouts, the redactor, a context window override. */
+export interface ClientSettings {
+  retry: RetryConfig;
+  redact: (text: string) => string;
+  contextWindow?: number;
+}
 
 export interface Spent {
   usage: Usage;
@@ -46,19 +54,18 @@ interface Current {
 
 export class ModelClient {
   private current: Current;
-  /** Only for the context window of a model switched to (NANOCODE_CONTEXT_WINDOW_TOKENS). */
-  private readonly env: NodeJS.ProcessEnv;
+  private readonly settings: ClientSettings;
   private readonly total = new Spending();
   private readonly byModel = new Map<string, Spending>();
   private readonly byPurpose = new Map<Purpose, Spending>();
 
-  private constructor(current: Current, env: NodeJS.ProcessEnv) {
+  private constructor(current: Current, settings: ClientSettings) {
     this.current = current;
-    this.env = env;
+    this.settings = settings;
   }
 
-  static async create(choice: ModelChoice, env: NodeJS.ProcessEnv): Promise<ModelClient> {
-    return new ModelClient(await resolve(choice, env), env);
+  static async create(choice: ModelChoice, settings: ClientSettings): Promise<ModelClient> {
+    return new ModelClient(await resolve(choice, settings), settings);
   }
 
   get choice(): ModelChoice {
@@ -71,7 +78,7 @@ export class ModelClient {
 
   /** Switches to another model of the same provider; what was spent stays priced at the old one. */
   async setModel(id: string): Promise<void> {
-    this.current = await resolve({ ...this.current.choice, model: id }, this.env);
+    this.current = await resolve({ ...this.current.choice, model: id }, this.settings);
   }
 
   /**
@@ -84,7 +91,7 @@ export class ModelClient {
   async *stream(purpose: Purpose, req: ModelRequest, tally?: Spending): AsyncGenerator<AgentEvent, StepResult> {
     // Captured now: a model switch meanwhile does not re-price this request.
     const { choice, model, info } = this.current;
-    const steps = streamStep({ ...req, model });
+    const steps = streamStep({ ...req, model, retry: this.settings.retry });
     const step = purpose === 'turn' || purpose === 'aside' ? yield* steps : yield* quietly(steps);
     const event: UsageEvent = { type: 'usage', purpose, model: choice.model, usage: step.usage, cost: costOf(step.usage, info) };
     for (const s of [this.total, at(this.byModel, choice.model), at(this.byPurpose, purpose), tally]) s?.add(event);
@@ -103,8 +110,8 @@ export class ModelClient {
   }
 }
 
-async function resolve(choice: ModelChoice, env: NodeJS.ProcessEnv): Promise<Current> {
-  return { choice, model: await createModel(choice), info: modelInfo(choice.model, env) };
+async function resolve(choice: ModelChoice, s: ClientSettings): Promise<Current> {
+  return { choice, model: await createModel(choice, s.redact), info: modelInfo(choice.model, s.contextWindow) };
 }
 
 function at<K>(map: Map<K, Spending>, key: K): Spending {

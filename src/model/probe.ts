@@ -1,7 +1,6 @@
 // What the configuration leaves open, settled by asking servers: with no key
 // configured, look for a local OpenAI-compatible server; with a custom
 // endpoint and no model named, ask it which it serves.
-import { z } from 'zod';
 import type { ModelChoice } from '../config/providers.ts';
 import { fetchModelIds, withServerModel } from './list-models.ts';
 
@@ -12,21 +11,7 @@ export function completeChoice(configured: ModelChoice | undefined, named: strin
   return Promise.resolve(configured);
 }
 
-export const LOCAL_PORTS = [11434, 1234, 8080, 8000]; // Ollama, LM Studio, llama.cpp, vLLM
-
-const Port = z.coerce.number().int().min(1).max(65535);
-
-/** NANOCODE_LOCAL_PORTS (comma-separated; empty: probe none) replaces the usual ports. */
-export function localPorts(env: NodeJS.ProcessEnv): number[] {
-  const list = env.NANOCODE_LOCAL_PORTS;
-  if (list === undefined) return LOCAL_PORTS;
-  return list.split(',').flatMap((p) => {
-    const port = Port.safeParse(p.trim());
-    return port.success ? [port.data] : [];
-  });
-}
-
-export async function probeLocalServers(model: string | undefined, ports = LOCAL_PORTS, timeoutMs = 300): Promise<ModelChoice | undefined> {
+export async function probeLocalServers(model: string | undefined, ports: number[], timeoutMs = 300): Promise<ModelChoice | undefined> {
   const signal = AbortSignal.timeout(timeoutMs);
   const answers = await Promise.all(
     ports.map(async (port) => {

@@ -4,9 +4,10 @@ import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { keyVarsOf, type ModelChoice } from '../config/providers.ts';
 import { rememberKey } from './redact.ts';
 
-export async function createModel(choice: ModelChoice, fetchImpl?: typeof fetch): Promise<LanguageModelV4> {
+/** `redact`: the configuration's redactor, for the provider's error messages. */
+export async function createModel(choice: ModelChoice, redact: (text: string) => string, fetchImpl?: typeof fetch): Promise<LanguageModelV4> {
   const model = await sdkModel(choice, fetchImpl);
-  rememberKey(model, keyVarsOf(choice.provider)[0], choice.apiKey);
+  rememberKey(model, keyVarsOf(choice.provider)[0], choice.apiKey, redact);
   return model;
 }
 

@@ -95,15 +95,10 @@ export class RetryBudget {
 }
 
 /** Exponential backoff with jitter, unless the server said how long to wait. */
-export function backoffMs(attempt: number, failure: Failure, baseMs = retryBase()): number {
+export function backoffMs(attempt: number, failure: Failure, baseMs: number): number {
   if (failure.retryAfterMs !== undefined) return Math.min(failure.retryAfterMs, 120_000);
   const exp = Math.min(baseMs * 2 ** (attempt - 1), 30_000);
   return Math.round(exp * (0.75 + Math.random() * 0.5));
-}
-
-function retryBase(): number {
-  const v = Number(process.env.NANOCODE_RETRY_BASE_MS);
-  return v >= 0 && process.env.NANOCODE_RETRY_BASE_MS ? v : 1000;
 }
 
 function retryAfter(headers: Record<string, string> | undefined, body: string | undefined): number | undefined {

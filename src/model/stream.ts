@@ -1,6 +1,7 @@
 // One model step: stream a response, retrying failed requests, and assemble
 // the assistant message. Deltas are yielded live as AgentEvents.
 import type { LanguageModelV4, LanguageModelV4StreamPart, LanguageModelV4Usage } from '@ai-sdk/provider';
+import type { RetryConfig } from '../config/config.ts';
 import type { AgentEvent } from '../protocol/events.ts';
 import type { AssistantMessage, Message, ProviderMetadata, ReasoningPart, TextPart, Usage } from '../protocol/messages.ts';
 import { emptyUsage } from '../protocol/messages.ts';
@@ -8,7 +9,7 @@ import type { Tool } from '../protocol/tool.ts';
 import { toFunctionTools, toPrompt } from './convert.ts';
 import { redactorFor } from './redact.ts';
 import { backoffMs, classify, type Failure, RetryBudget, StreamError } from './retry.ts';
-import { requestLimits, Watchdog } from './watchdog.ts';
+import { Watchdog } from './watchdog.ts';
 
 export interface StepRequest {
   model: LanguageModelV4;
@@ -17,6 +18,7 @@ export interface StepRequest {
   tools: Tool[];
   signal: AbortSignal;
   maxOutputTokens?: number;
+  retry: RetryConfig;
 }
 
 export interface StepResult {
@@ -45,7 +47,7 @@ export async function* streamStep(req: StepRequest): AsyncGenerator<AgentEvent, 
   const prompt = toPrompt(req.system, req.messages, cache);
   const tools = req.tools.length ? toFunctionTools(req.tools, cache) : undefined;
   const redact = redactorFor(req.model);
-  const limits = requestLimits();
+  const limits = { idleMs: req.retry.idleTimeoutMs, totalMs: req.retry.requestTimeoutMs };
   const budget = new RetryBudget();
   for (let attempt = 1; ; attempt++) {
     const step = new StepBuilder();
@@ -73,7 +75,7 @@ export async function* streamStep(req: StepRequest): AsyncGenerator<AgentEvent, 
       const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
       throw new ProviderError(message + tries, failure.status);
     }
-    const delayMs = backoffMs(attempt, failure);
+    const delayMs = backoffMs(attempt, failure, req.retry.baseMs);
     yield { type: 'retry', attempt, maxAttempts, delayMs, message };
     await sleep(delayMs, req.signal);
   }

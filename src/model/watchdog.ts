@@ -10,15 +10,6 @@ export interface RequestLimits {
   totalMs: number;
 }
 
-export function requestLimits(env: NodeJS.ProcessEnv = process.env): RequestLimits {
-  return { idleMs: positive(env.NANOCODE_STREAM_IDLE_TIMEOUT_MS, 120_000), totalMs: positive(env.NANOCODE_REQUEST_TIMEOUT_MS, 600_000) };
-}
-
-function positive(value: string | undefined, fallback: number): number {
-  const n = Number(value);
-  return value && Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
 const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
 
 export class Watchdog {

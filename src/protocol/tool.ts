@@ -17,6 +17,8 @@ export interface ToolContext {
   cwd: string;
   /** Environment for child processes, secrets already removed. */
   env: NodeJS.ProcessEnv;
+  /** Removes secrets from what a tool saves for the user (a command's full output). */
+  redact(text: string): string;
   state: ToolState;
   /** Aborted when the user cancels; long-running tools must stop promptly. */
   signal: AbortSignal;

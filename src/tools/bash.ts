@@ -27,7 +27,7 @@ export const bashTool = defineTool({
       shell = new Shell(ctx.state.shellCwd ?? ctx.cwd, ctx.env);
       shells.set(ctx.state, shell);
     }
-    const output = new OutputBuffer();
+    const output = new OutputBuffer(ctx.redact);
     const live = new LiveOutput(ctx.onOutput);
 
     let killedBy: 'timeout' | 'abort' | undefined;

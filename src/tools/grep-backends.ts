@@ -45,7 +45,7 @@ export interface GrepResult {
 export class RgFailed extends Error {}
 
 /** An executable rg on PATH. */
-export function findRg(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function findRg(env: NodeJS.ProcessEnv): string | undefined {
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     const rg = dir && join(dir, 'rg');
     try {

@@ -17,10 +17,13 @@ export class OutputBuffer {
   /** Why the full output could not be kept, if it could not. */
   private spillError?: string;
 
+  private readonly redact: (text: string) => string;
   private readonly limit: number;
   private readonly spills: () => Spills;
 
-  constructor(limit = MAX_OUTPUT_BYTES, spills: () => Spills = processSpills) {
+  /** `redact`: what the spill file is redacted with. */
+  constructor(redact: (text: string) => string, limit = MAX_OUTPUT_BYTES, spills: () => Spills = processSpills) {
+    this.redact = redact;
     this.limit = limit;
     this.spills = spills;
   }
@@ -54,7 +57,7 @@ export class OutputBuffer {
     this.endsWithNewline = chunk[chunk.length - 1] === 10;
     if (this.total > this.limit && !this.log && !this.spillError) {
       try {
-        this.log = this.spills().create();
+        this.log = this.spills().create(this.redact);
         for (const b of [...this.head, ...this.tail]) this.log.write(b);
       } catch (err) {
         this.spillError = (err as Error).message;

@@ -5,7 +5,6 @@ import { createWriteStream, mkdtempSync, rmSync, unlinkSync, type WriteStream } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { makeRedactor } from '../safety/secrets.ts';
 
 /** All spill files of one process together stay within this. */
 export const MAX_SPILL_BYTES = 100 * 1024 * 1024;
@@ -17,21 +16,19 @@ export class Spills {
   private readonly files: SpillFile[] = [];
   private total = 0;
   readonly limit: number;
-  private readonly redact: (text: string) => string;
 
-  constructor(limit: number, redact: (text: string) => string) {
+  constructor(limit: number) {
     this.limit = limit;
-    this.redact = redact;
   }
 
-  /** A new spill file; throws when the folder cannot be made. */
-  create(): SpillFile {
+  /** A new spill file, redacted with `redact` (its agent's); throws when the folder cannot be made. */
+  create(redact: (text: string) => string): SpillFile {
     if (!this.dir) {
       const dir = mkdtempSync(join(tmpdir(), 'nanocode-output-')); // mode 0700
       process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
       this.dir = dir;
     }
-    const file = new SpillFile(join(this.dir, `${this.files.length + 1}.log`), this, this.redact);
+    const file = new SpillFile(join(this.dir, `${this.files.length + 1}.log`), this, redact);
     this.files.push(file);
     return file;
   }
@@ -126,7 +123,7 @@ export class SpillFile {
 
 let shared: Spills | undefined;
 
-/** This process's spill files. Built on first use, when the environment (and .env) is loaded. */
+/** This process's spill files, shared by its agents. */
 export function processSpills(): Spills {
-  return (shared ??= new Spills(MAX_SPILL_BYTES, makeRedactor(process.env)));
+  return (shared ??= new Spills(MAX_SPILL_BYTES));
 }

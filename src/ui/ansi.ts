@@ -36,8 +36,8 @@ export const colors: Style = {
 const id = (s: string) => s;
 export const plain: Style = Object.fromEntries(Object.keys(colors).map((k) => [k, id])) as unknown as Style;
 
-export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): Style {
-  return stream.isTTY && !env.NO_COLOR ? colors : plain;
+export function styleFor(stream: { isTTY?: boolean }, noColor: boolean): Style {
+  return stream.isTTY && !noColor ? colors : plain;
 }
 
 export const stripAnsi = (s: string) => s.replace(ANSI, '');

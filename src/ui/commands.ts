@@ -23,6 +23,8 @@ export interface CommandContext {
   running: boolean;
   /** Columns of the terminal. */
   width: number;
+  /** The command that edits a file ($VISUAL, $EDITOR, else vi). */
+  editor: string;
   /** Writes lines to the scrollback. */
   print(lines: string[]): void;
   /** Starts a throw-away side question (/btw). */
@@ -181,10 +183,9 @@ export const COMMANDS: Command[] = [
         q.followup.length = 0;
         return ctx.print(all.length ? ['Removed from the queue:', ...all, ''] : ['The queue is empty.', '']);
       }
-      const editor = process.env.VISUAL || process.env.EDITOR || 'vi';
       const file = join(tmpdir(), `nanocode-queue-${process.pid}.json`);
       writeFileSync(file, `${JSON.stringify(q, null, 2)}\n`);
-      ctx.suspend(() => spawnSync('sh', ['-c', `${editor} "$1"`, 'sh', file], { stdio: 'inherit' }));
+      ctx.suspend(() => spawnSync('sh', ['-c', `${ctx.editor} "$1"`, 'sh', file], { stdio: 'inherit' }));
       const parsed = QueueSchema.safeParse(readJson(file));
       if (!parsed.success) return ctx.print([ctx.style.red('The queue file is not {"steer": [...], "followup": [...]}; the queue is unchanged.'), '']);
       q.steer.splice(0, q.steer.length, ...parsed.data.steer);

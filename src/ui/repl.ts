@@ -3,6 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Agent } from '../agent/agent.ts';
+import type { UiConfig } from '../config/config.ts';
 import type { AgentEvent } from '../protocol/events.ts';
 import { type Style, styleFor, visibleWidth, wrap } from './ansi.ts';
 import { commandNames, type CommandContext, findCommand, type Queue } from './commands.ts';
@@ -15,6 +16,8 @@ import { Transcript } from './transcript.ts';
 export interface ReplOptions {
   agent: Agent;
   home: string;
+  /** SHOW_THINKING, NO_COLOR and the editor, from the configuration. */
+  ui: UiConfig;
   /** --resume without an id: offer the list first. */
   pickSession?: boolean;
   input?: NodeJS.ReadStream;
@@ -32,6 +35,7 @@ export function runRepl(o: ReplOptions): Promise<number> {
 class Repl {
   private readonly agent: Agent;
   private readonly home: string;
+  private readonly ui: UiConfig;
   private readonly pickSession: boolean;
   private readonly input: NodeJS.ReadStream;
   private readonly output: NodeJS.WriteStream;
@@ -61,11 +65,12 @@ class Repl {
   constructor(o: ReplOptions) {
     this.agent = o.agent;
     this.home = o.home;
+    this.ui = o.ui;
     this.pickSession = !!o.pickSession;
     this.signal = o.signal;
     this.input = o.input ?? process.stdin;
     this.output = o.output ?? process.stdout;
-    this.style = styleFor(this.output);
+    this.style = styleFor(this.output, o.ui.noColor);
     this.screen = new Screen(this.output);
     this.editor = new Editor(loadHistory(o.home));
     this.transcript = this.newTranscript();
@@ -73,7 +78,7 @@ class Repl {
 
   /** A transcript for the next run; the last thinking stays for Ctrl-O. */
   private newTranscript(): Transcript {
-    const t = new Transcript(this.style, process.env.SHOW_THINKING !== '0', () => this.screen.width);
+    const t = new Transcript(this.style, this.ui.showThinking, () => this.screen.width);
     t.lastReasoning = this.transcript?.thinking ?? '';
     return t;
   }
@@ -280,6 +285,7 @@ class Repl {
       style: this.style,
       running: this.running,
       width: this.screen.width,
+      editor: this.ui.editor,
       print: (lines) => this.print(lines),
       aside: (question, withTools) => void this.run(this.agent.aside(question, withTools), true),
       compact: async (instructions) => {

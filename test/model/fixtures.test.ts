@@ -12,7 +12,7 @@ import { streamStep } from '../../src/model/stream.ts';
 import type { AgentEvent } from '../../src/protocol/events.ts';
 import { type RecordedResponse, startReplayServer } from '../support/replay-server.ts';
 
-process.env.NANOCODE_RETRY_BASE_MS = '5';
+const RETRY = { baseMs: 5, idleTimeoutMs: 120_000, requestTimeoutMs: 600_000 };
 
 const DIR = resolve(import.meta.dirname, '../fixtures/providers');
 const read = (f: string) => readFileSync(join(DIR, f), 'utf8');
@@ -95,9 +95,9 @@ async function replay(provider: ProviderId, responses: RecordedResponse[], stopA
   const controller = new AbortController();
   try {
     const choice: ModelChoice = { provider, model: 'recorded-model', apiKey: 'test-key', baseURL: `${server.url}${BASE_PATH[provider] ?? '/v1'}` };
-    const model = await createModel(choice);
+    const model = await createModel(choice, (text) => text);
     const events: AgentEvent[] = [];
-    const gen = streamStep({ model, system: 'sys', messages: [{ role: 'user', content: 'hi' }], tools: [], signal: controller.signal });
+    const gen = streamStep({ model, system: 'sys', messages: [{ role: 'user', content: 'hi' }], tools: [], signal: controller.signal, retry: RETRY });
     let result;
     let error: Error | undefined;
     try {

@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Server } from 'node:net';
 import { afterEach, beforeAll, expect, it } from 'vitest';
-import { LOCAL_PORTS, localPorts, probeLocalServers } from '../../src/model/probe.ts';
+import { probeLocalServers } from '../../src/model/probe.ts';
 
 const servers: Server[] = [];
 afterEach(() => servers.splice(0).forEach((s) => s.close()));
@@ -42,11 +42,4 @@ it('keeps a requested model and gives up within the time limit on a silent serve
   expect(Date.now() - started).toBeLessThan(1000);
   const ok = await serve((_req, res) => res.end(JSON.stringify({ data: [{ id: 'x' }] })));
   expect(await probeLocalServers('mine', [ok])).toMatchObject({ model: 'mine' });
-});
-
-it('probes the ports NANOCODE_LOCAL_PORTS names, none when it is empty, the usual ones without it', () => {
-  expect(localPorts({ NANOCODE_LOCAL_PORTS: '8123, 9000' })).toEqual([8123, 9000]);
-  expect(localPorts({ NANOCODE_LOCAL_PORTS: '' })).toEqual([]);
-  expect(localPorts({ NANOCODE_LOCAL_PORTS: 'x,0,70000,11434' })).toEqual([11434]);
-  expect(localPorts({})).toEqual(LOCAL_PORTS);
 });

@@ -1,6 +1,6 @@
 // A real ToolContext for calling tools directly in tests.
 import type { ToolContext, ToolState } from '../../src/protocol/tool.ts';
-import { commandEnv } from '../../src/safety/secrets.ts';
+import { commandEnv, makeRedactor } from '../../src/safety/secrets.ts';
 
 export interface TestContext extends ToolContext {
   output: string[];
@@ -11,6 +11,7 @@ export function toolContext(cwd: string, opts: { env?: NodeJS.ProcessEnv; state?
   return {
     cwd,
     env: opts.env ?? commandEnv(process.env),
+    redact: makeRedactor(process.env),
     state: opts.state ?? { seen: new Map() },
     signal: opts.signal ?? new AbortController().signal,
     onOutput: (chunk) => output.push(chunk),

@@ -144,7 +144,7 @@ describe('bash', () => {
     const script = `
       import { bashTool } from ${JSON.stringify(resolve(import.meta.dirname, '../../src/tools/bash.ts'))};
       let live = 0;
-      const r = await bashTool.execute({ command: 'yes | head -c 1G' }, { cwd: '/tmp', env: process.env, state: { seen: new Map() }, signal: new AbortController().signal, onOutput(c) { live += c.length; } });
+      const r = await bashTool.execute({ command: 'yes | head -c 1G' }, { cwd: '/tmp', env: process.env, redact: (t) => t, state: { seen: new Map() }, signal: new AbortController().signal, onOutput(c) { live += c.length; } });
       console.log(JSON.stringify({ content: r.content, lines: r.details.lines, live, rss: process.resourceUsage().maxRSS }));`;
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: resolve(import.meta.dirname, '../..') });
     expect(child.stderr).toBe('');

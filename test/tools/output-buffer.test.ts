@@ -20,7 +20,7 @@ async function fill(buffer: OutputBuffer, text: string, size = 7): Promise<strin
 
 describe('spilled output', () => {
   it('goes to a file only this user can read, in a private folder', async () => {
-    const buffer = new OutputBuffer(100, () => new Spills(1_000_000, redact));
+    const buffer = new OutputBuffer(redact, 100, () => new Spills(1_000_000));
     await fill(buffer, 'x'.repeat(500));
     const log = buffer.logPath!;
     expect(statSync(log).mode & 0o777).toBe(0o600);
@@ -29,7 +29,7 @@ describe('spilled output', () => {
   });
 
   it('is redacted like the session log, even when a secret arrives split across chunks', async () => {
-    const buffer = new OutputBuffer(100, () => new Spills(1_000_000, redact));
+    const buffer = new OutputBuffer(redact, 100, () => new Spills(1_000_000));
     const lines = Array.from({ length: 50 }, (_, i) => `line ${i}: password=${SECRET} token=ghp_${'a'.repeat(36)}`);
     await fill(buffer, lines.join('\n'), 5);
     const saved = readFileSync(buffer.logPath!, 'utf8');
@@ -40,10 +40,10 @@ describe('spilled output', () => {
   });
 
   it('stays within its bound in total: the oldest files go first, and one output alone is cut at the bound', async () => {
-    const spills = new Spills(10_000, redact);
+    const spills = new Spills(10_000);
     const outputs = [];
     for (let i = 0; i < 3; i++) {
-      const buffer = new OutputBuffer(100, () => spills);
+      const buffer = new OutputBuffer(redact, 100, () => spills);
       await fill(buffer, `${i}`.repeat(4_000), 1000);
       outputs.push(buffer);
     }
@@ -52,7 +52,7 @@ describe('spilled output', () => {
     expect(readFileSync(outputs[1].logPath!, 'utf8')).toBe('1'.repeat(4_000));
     expect(readFileSync(outputs[2].logPath!, 'utf8')).toBe('2'.repeat(4_000));
 
-    const big = new OutputBuffer(100, () => spills);
+    const big = new OutputBuffer(redact, 100, () => spills);
     const text = await fill(big, 'y'.repeat(25_000), 4096);
     expect(readdirSync(dirname(big.logPath!))).toEqual(['4.log']);
     expect(statSync(big.logPath!).size).toBe(10_000);
@@ -62,7 +62,7 @@ describe('spilled output', () => {
   it('is removed when the process exits', () => {
     const script = `
       import { OutputBuffer } from ${JSON.stringify(resolve(import.meta.dirname, '../../src/tools/output-buffer.ts'))};
-      const buffer = new OutputBuffer();
+      const buffer = new OutputBuffer((text) => text);
       buffer.push(Buffer.alloc(20_000, 'z'));
       await buffer.close();
       console.log(buffer.logPath);`;
@@ -78,7 +78,7 @@ describe('line count', () => {
   it('counts every line of the output, the kept part or not, a last line without a newline too', async () => {
     const cases: Array<[string, number]> = [['', 0], ['\n', 1], ['a', 1], ['a\nb', 2], ['a\nb\n', 2], [`${'x\n'.repeat(5000)}tail`, 5001]];
     for (const [text, lines] of cases) {
-      const buffer = new OutputBuffer(100, () => new Spills(1_000_000, redact));
+      const buffer = new OutputBuffer(redact, 100, () => new Spills(1_000_000));
       await fill(buffer, text, 3);
       expect(buffer.lines, JSON.stringify(text.slice(0, 10))).toBe(lines);
       expect(buffer.truncated).toBe(text.length > 100);
