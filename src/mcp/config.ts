@@ -40,7 +40,7 @@ export interface McpConfigOptions {
 const common = {
   disabled: z.boolean().default(false),
   timeout: z.number().int().positive().default(DEFAULT_TIMEOUT_MS),
-  directTools: z.union([z.literal(true), z.array(z.string().min(1))]).optional(),
+  directTools: z.union([z.literal(true), z.array(z.string().min(1))], { error: 'expected true or a list of tool names' }).optional(),
 };
 const strings = z.record(z.string(), z.string()).default({});
 const Stdio = z.object({ type: z.literal('stdio').optional(), command: z.string().min(1), args: z.array(z.string()).default([]), env: strings, cwd: z.string().optional(), ...common });
