@@ -106,15 +106,18 @@ function readFile(file: string, base: string, options: McpConfigOptions, warning
 /** Throws a message that starts with the field it is about ("url: ..."). */
 function server(entry: unknown, base: string, options: McpConfigOptions): Omit<McpServerConfig, 'name' | 'source'> {
   const remote = !!entry && typeof entry === 'object' && ('url' in entry || ['http', 'streamable-http', 'sse'].includes(String((entry as { type?: unknown }).type)));
-  const expand = expander(options.env);
+  // A disabled entry is kept for /mcp as written: its variables may well be unset.
+  const expander = (e: { disabled: boolean }) => (e.disabled ? (v: string) => v : expandFrom(options.env));
   if (remote) {
     const e = parse(Remote, entry);
+    const expand = expander(e);
     const url = expand(e.url, 'url');
     if (!/^https?:\/\//.test(url) || !URL.canParse(url)) throw new Error(`url: not an http(s) URL: ${url}`);
     const transport = { type: e.type === 'sse' ? ('sse' as const) : ('http' as const), url, headers: expandAll(e.headers, 'headers', expand) };
     return { transport, timeout: e.timeout, directTools: e.directTools, disabled: e.disabled };
   }
   const e = parse(Stdio, entry);
+  const expand = expander(e);
   const transport = {
     type: 'stdio' as const,
     command: expand(e.command, 'command'),
@@ -137,7 +140,7 @@ function issues(error: z.ZodError): string {
 }
 
 /** `${VAR}` and `${VAR:-default}`; an unset variable without a default is an error naming the field. */
-function expander(env: Record<string, string | undefined>) {
+function expandFrom(env: Record<string, string | undefined>) {
   return (value: string, field: string) =>
     value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_, name: string, fallback?: string) => {
       const v = env[name];

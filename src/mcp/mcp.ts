@@ -6,7 +6,6 @@ import type { Tool } from '../protocol/tool.ts';
 import { loadMcpConfig, type McpConfigOptions } from './config.ts';
 import { toTool } from './contract.ts';
 import { McpManager, type ServerStatus } from './manager.ts';
-import { searchTools } from './search.ts';
 import { directTools, mcpTools } from './tools.ts';
 
 export interface McpOptions extends McpConfigOptions {
@@ -45,9 +44,4 @@ export function formatStatus(status: ServerStatus[]): string {
       return `${s.name} (${s.transport}${tools}) ${s.state}${error}  [${s.source}]`;
     })
     .join('\n');
-}
-
-/** `/mcp search <query>`: what mcp_search would tell the model. */
-export async function searchText(manager: McpManager, query: string): Promise<string> {
-  return (await searchTools(manager, query)).text;
 }

@@ -52,8 +52,8 @@ export function oneLine(description = ''): string {
 
 export const toolLine = (server: string, tool: McpToolInfo) => `[${server}] ${tool.name}${tool.description ? `: ${oneLine(tool.description)}` : ''}`;
 
-/** Searches every usable server (starting those not running, together). */
-export async function searchTools(manager: McpManager, query: string): Promise<{ text: string; found: number }> {
+/** Searches every usable server (starting those not running, together): what mcp_search and `/mcp search` show. */
+export async function searchTools(manager: McpManager, query: string): Promise<string> {
   const all = await manager.allTools();
   const usable = all.flatMap((s) => (s.tools ? [{ server: s.server, tools: s.tools }] : []));
   const matches = rank(query, usable);
@@ -70,5 +70,5 @@ export async function searchTools(manager: McpManager, query: string): Promise<{
   }
   lines.push(...failed);
   if (!all.length) lines.push('No MCP servers are enabled.');
-  return { text: lines.join('\n'), found: matches.length };
+  return lines.join('\n');
 }

@@ -22,12 +22,11 @@ export function mcpTools(manager: McpManager): McpTool[] {
 function searchTool(manager: McpManager) {
   return tool({
     name: 'mcp_search',
-    description: 'Search the tools of the connected MCP servers by name and description. Lists [server] tool: description, best match first; an empty query lists all.',
+    description: `Search the tools of the MCP servers (${names(manager)}) by name and description; best match first, an empty query lists all.`,
     parameters: z.object({ query: z.string().describe('Words describing what you need') }),
     permission: 'read',
     async execute({ query }) {
-      const { text, found } = await searchTools(manager, query);
-      return { content: text, ...(!found && !manager.servers.length && { isError: true }) };
+      return { content: await searchTools(manager, query) };
     },
   });
 }
@@ -56,7 +55,7 @@ function callTool(manager: McpManager) {
     parameters: z.object({
       server: z.string(),
       tool: z.string().optional(),
-      arguments: z.record(z.string(), z.unknown()).optional().describe("As the tool's input schema says"),
+      arguments: z.looseObject({}).optional().describe("As the tool's input schema says"),
       resource: z.string().optional().describe('A resource URI to read, instead of a tool'),
     }),
     permission: 'other',
@@ -67,7 +66,7 @@ function callTool(manager: McpManager) {
       return typeof a.resource === 'string' ? { server: a.server, resource: a.resource } : undefined;
     },
     async execute({ server, tool: name, arguments: args = {}, resource }, ctx) {
-      if ((name === undefined) === (resource === undefined)) return errorResult('Name either a tool (with its arguments) or a resource to read, not both.');
+      if ((name === undefined) === (resource === undefined)) return errorResult('Name a tool (with its arguments) or a resource to read: one of the two.');
       return guarded(async () => {
         if (resource !== undefined) {
           const { result, note } = await manager.readResource(server, resource, ctx.signal);
@@ -96,7 +95,10 @@ export async function directTools(manager: McpManager): Promise<{ tools: McpTool
     const names = s.directTools === true ? lists[i].map((t) => t.name) : s.directTools!;
     for (const name of names) {
       const t = lists[i].find((x) => x.name === name);
-      if (t) tools.push(directTool(manager, s.name, t));
+      const direct = t && directTool(manager, s.name, t);
+      // Names are cut to what providers take: two long names may come out the same.
+      if (direct && tools.some((d) => d.name === direct.name)) warnings.push(`MCP tool "${name}" of server "${s.name}" is not offered directly: its name ${direct.name} is taken`);
+      else if (direct) tools.push(direct);
       else if (lists[i].length) warnings.push(`MCP server "${s.name}" has no tool "${name}" (directTools in ${s.source})`);
     }
   });
@@ -141,6 +143,12 @@ function invalid(t: McpToolInfo, args: unknown): string | undefined {
   }
   const r = schema?.safeParse(args);
   return r && !r.success ? z.prettifyError(r.error) : undefined;
+}
+
+/** The servers the model may use, as mcp_search names them; bounded. */
+function names(manager: McpManager): string {
+  const all = manager.servers.map((s) => s.name);
+  return all.length > 10 ? `${all.slice(0, 10).join(', ')}, ...` : all.join(', ');
 }
 
 /** Failures (a server that cannot start, a call that errs) are results the model reads. */

@@ -78,13 +78,14 @@ describe('MCP configuration', () => {
     const { load } = setup({
       'repo/.mcp.json': {
         mcpServers: {
-          off: stdio('off', { disabled: true }),
+          off: stdio('off', { disabled: true, env: { KEY: '${UNSET_KEY}' } }),
           slow: stdio('slow', { timeout: 120000, directTools: true }),
           some: { url: 'http://127.0.0.1:1234/mcp', directTools: ['echo', 'add'] },
         },
       },
     });
-    const { servers } = load();
+    const { servers, warnings } = load();
+    expect(warnings).toEqual([]); // a disabled server's variables are not expanded
     expect(servers.map((s) => [s.name, s.disabled, s.timeout, s.directTools, s.transport.type])).toEqual([
       ['off', true, 30_000, undefined, 'stdio'],
       ['slow', false, 120_000, true, 'stdio'],

@@ -3,6 +3,7 @@
 // that leaves nothing running.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { McpManager } from '../../src/mcp/manager.ts';
+import { formatStatus } from '../../src/mcp/mcp.ts';
 import { mcpTools } from '../../src/mcp/tools.ts';
 import { tempDir } from '../support/cli.ts';
 import { expectGone, killAll, pidsOf, uniqueName, waitUntil } from '../support/scenario.ts';
@@ -37,7 +38,7 @@ describe('starting', () => {
   });
 
   it('a command that does not exist is reported, and the other servers still work', async () => {
-    const { run, echo, state, notices } = setup(server('ghost', stdio('nanocode-no-such-server', [])), everything());
+    const { run, echo, state, notices, manager: m } = setup(server('ghost', stdio('nanocode-no-such-server', [])), everything());
     const found = text(await run('mcp_search', { query: 'echo' }));
     expect(found).toContain('[everything] echo: Echoes back the input string');
     expect(found).toContain('Not searched: MCP server "ghost" failed to start: command not found: nanocode-no-such-server');
@@ -48,6 +49,8 @@ describe('starting', () => {
     expect(state('ghost')).toMatchObject({ state: 'failed', error: 'failed to start: command not found: nanocode-no-such-server' });
     expect(notices).toEqual(['MCP server "ghost" failed to start: command not found: nanocode-no-such-server']);
     expect(await echo('still here')).toEqual({ content: 'Echo: still here' });
+    // What /mcp shows.
+    expect(formatStatus(m.status())).toMatch(/^ghost \(stdio\) failed: failed to start: command not found: nanocode-no-such-server {2}\[test\]\neverything \(stdio, \d+ tools\) running {2}\[test\]$/);
   });
 
   it('a server that exits at once fails with its exit status and stderr', async () => {

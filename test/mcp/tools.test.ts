@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { toTool, type McpTool } from '../../src/mcp/contract.ts';
 import type { McpManager } from '../../src/mcp/manager.ts';
 import { directTools, mcpTools } from '../../src/mcp/tools.ts';
-import { toFunctionTools } from '../../src/model/convert.ts';
+import { toFunctionTools, toPrompt } from '../../src/model/convert.ts';
 import { tempDir } from '../support/cli.ts';
 import { text, toolContext } from '../support/tool-context.ts';
 import { everything, FILESYSTEM, manager, server, stdio } from './servers.ts';
@@ -67,6 +67,9 @@ describe('the three MCP tools with server-everything over stdio', () => {
     expect(parts.map((p) => p.type)).toEqual(['text', 'image', 'text']);
     expect(parts[1]).toMatchObject({ type: 'image', mediaType: 'image/png' });
     expect(Buffer.from(parts[1].data!, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    // As an Anthropic request carries it: a file part inside the tool result.
+    const [message] = toPrompt('', [{ role: 'tool', toolCallId: 'c1', toolName: 'mcp_call', content: r.content }], true);
+    expect(message).toMatchObject({ role: 'tool', content: [{ type: 'tool-result', output: { type: 'content', value: [{ type: 'text' }, { type: 'file', mediaType: 'image/png', data: { type: 'data', data: parts[1].data } }, { type: 'text' }] } }] });
   });
 
   it('reads a resource, and lists a server with its resources', async () => {
@@ -77,7 +80,7 @@ describe('the three MCP tools with server-everything over stdio', () => {
     const r = await run('mcp_call', { server: 'everything', resource: 'demo://resource/static/document/architecture.md' });
     expect(text(r)).toMatch(/^Resource demo:\/\/resource\/static\/document\/architecture\.md \(text\/markdown\):\n#/);
     const both = await run('mcp_call', { server: 'everything', tool: 'echo', resource: 'x' });
-    expect(both).toMatchObject({ isError: true, content: expect.stringContaining('not both') });
+    expect(both).toMatchObject({ isError: true, content: expect.stringContaining('one of the two') });
   });
 
   it('names unknown servers and tools with what there is', async () => {
@@ -91,6 +94,7 @@ describe('the three MCP tools with server-everything over stdio', () => {
     const { tools } = setup(everything());
     const permission = Object.fromEntries(tools.map((t) => [t.name, t.permission]));
     expect(permission).toEqual({ mcp_search: 'read', mcp_inspect: 'read', mcp_call: 'other' });
+    expect(tools[0].description).toContain('MCP servers (everything)');
     const call = tools.find((t) => t.name === 'mcp_call')!;
     expect(call.permissionTarget!({ server: 'everything', tool: 'echo', arguments: {} })).toEqual({ server: 'everything', tool: 'echo' });
     expect(call.permissionTarget!({ server: 'everything', resource: 'demo://x' })).toEqual({ server: 'everything', resource: 'demo://x' });
