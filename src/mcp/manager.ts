@@ -132,7 +132,7 @@ export class McpManager {
     try {
       return { result: await run(connection), ...(note && { note }) };
     } catch (err) {
-      if (signal.aborted || !connection.isBroken(err)) throw err;
+      if (signal.aborted || this.closed || !connection.isBroken(err)) throw err;
       // A stdio server's exit has been seen already; an HTTP server that went away is seen only here.
       this.died(e, connection, `lost its connection (${errorText(err)})`);
       const next = e.state === 'failed' ? 'it is not restarted again (/mcp reload starts it)' : 'the next call starts it again';

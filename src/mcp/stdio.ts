@@ -4,6 +4,7 @@
 // the server started (`npx` runs the real server as a grandchild), and Ctrl-C
 // at the terminal, which signals nanocode's group, leaves servers alone.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
@@ -44,7 +45,7 @@ export class StdioTransport implements Transport {
     return this.child?.pid;
   }
 
-  /** The last lines the server wrote to stderr. */
+  /** The end of what the server wrote to stderr. */
   get stderrTail(): string {
     return this.stderr.trim();
   }
@@ -83,7 +84,9 @@ export class StdioTransport implements Transport {
         resolve();
       });
       child.once('error', (err: NodeJS.ErrnoException) => {
-        reject(err.code === 'ENOENT' ? new Error(`command not found: ${command}`) : err);
+        // Node reports a missing working directory as a missing command.
+        if (err.code !== 'ENOENT') reject(err);
+        else reject(new Error(existsSync(cwd) ? `command not found: ${command}` : `working directory not found: ${cwd}`));
       });
       child.once('exit', (code, signal) => {
         this.exit = signal ? `signal ${signal}` : `exit code ${code}`;

@@ -53,6 +53,11 @@ describe('starting', () => {
     expect(formatStatus(m.status())).toMatch(/^ghost \(stdio\) failed: failed to start: command not found: nanocode-no-such-server {2}\[test\]\neverything \(stdio, \d+ tools\) running {2}\[test\]$/);
   });
 
+  it('a working directory that does not exist is named as such', async () => {
+    const { run } = setup(server('lost', stdio(process.execPath, [EVERYTHING, 'stdio'], '/nonexistent/folder')));
+    expect(await run('mcp_inspect', { server: 'lost' })).toEqual({ content: 'MCP server "lost" failed to start: working directory not found: /nonexistent/folder', isError: true });
+  });
+
   it('a server that exits at once fails with its exit status and stderr', async () => {
     const { run, state } = setup(server('crash', stdio(process.execPath, ['-e', 'process.stderr.write("no config found\\n"); process.exit(3)'])));
     const r = await run('mcp_inspect', { server: 'crash' });
