@@ -137,10 +137,10 @@ describe('loadMcp', () => {
     const { root } = setup({ 'home/.nanocode/mcp.json': { mcpServers: { later: stdio('nanocode-not-started') } } });
     const options = { home: join(root, 'home/.nanocode'), cwd: join(root, 'repo/a/b'), trusted: true, env: {}, serverEnv: {} };
     const mcp = await loadMcp(options);
-    expect(mcp.tools.map((t) => [t.name, t.readOnly])).toEqual([
-      ['mcp_search', true],
-      ['mcp_inspect', true],
-      ['mcp_call', false],
+    expect(mcp.tools.map((t) => [t.name, (t as unknown as { permission: string }).permission])).toEqual([
+      ['mcp_search', 'read'],
+      ['mcp_inspect', 'read'],
+      ['mcp_call', 'other'],
     ]);
     expect(mcp.manager!.status()).toMatchObject([{ name: 'later', state: 'stopped' }]);
     await mcp.manager!.close();
