@@ -156,15 +156,16 @@ it('bad lines get error replies and the process goes on', async () => {
   expect(p.lines.filter((l) => 'notJson' in l)).toEqual([]);
 });
 
-it('close is answered last and exits 0', async () => {
-  server = await startScriptedServer([{ text: 'Hi.' }]);
+it('close stops the work under way, is answered last and exits 0', async () => {
+  const marker = uniqueName('rpc-close');
+  server = await startScriptedServer([{ toolCalls: [{ name: 'bash', args: { command: `exec -a ${marker} sleep 1000` } }] }]);
   const p = (rpc = startRpc(env(server)));
-  p.send({ id: 1, type: 'prompt', text: 'hello' });
-  await p.waitFor((l) => l.type === 'done', 'the answer');
+  p.send({ id: 1, type: 'prompt', text: 'sleep' });
+  await waitUntil(() => pidsOf(marker).length === 1, 'the sleep to run');
   p.send({ id: 2, type: 'close' }, { id: 3, type: 'get_state' });
-  const { code } = await p.exited;
-  expect(code).toBe(0);
-  expect(p.lines.at(-1)).toEqual({ type: 'response', id: 2, command: 'close', success: true });
+  expect((await p.exited).code).toBe(0);
+  await expectGone(marker);
+  expect(p.lines.slice(-2)).toEqual([expect.objectContaining({ type: 'done', reason: 'aborted' }), { type: 'response', id: 2, command: 'close', success: true }]);
 });
 
 it('the end of stdin while a command runs stops it, exits 0 and leaves no process', async () => {
