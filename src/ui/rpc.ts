@@ -75,18 +75,18 @@ export async function runRpc(o: RpcOptions): Promise<number> {
         return start(c, agent.compact(c.instructions));
       case 'steer':
         agent.steer(c.text);
-        return void ok(c);
+        return ok(c);
       case 'follow_up':
         agent.followUp(c.text);
-        return void ok(c);
+        return ok(c);
       case 'abort':
         agent.abort();
-        return void ok(c);
+        return ok(c);
       case 'set_model':
         await agent.setModel(c.model);
-        return void ok(c, { model: agent.state().model });
+        return ok(c, { model: agent.state().model });
       case 'get_state':
-        return void ok(c, agent.state());
+        return ok(c, agent.state());
     }
   };
 
