@@ -17,7 +17,8 @@ Options:
   -m, --model <id>             model id or provider/model (anthropic/claude-sonnet-4-6)
       --max-turns <n>          stop after n model turns (default 40)
       --cwd <dir>              working directory (default: current)
-      --mode <text|json>       json: every event as a JSON line on stdout
+      --mode <text|json|rpc>   json: every event as a JSON line on stdout;
+                               rpc: commands as JSON lines on stdin, no task (see the README)
   -q, --quiet                  no progress or retry notices on stderr
       --system-prompt <s>      replace the system prompt (text, or a file path)
       --append-system-prompt <s>  add to the system prompt (text, or a file path)
@@ -37,7 +38,7 @@ export interface Args {
   model?: string;
   maxTurns: number;
   cwd?: string;
-  mode: 'text' | 'json';
+  mode: 'text' | 'json' | 'rpc';
   quiet: boolean;
   systemPrompt?: string;
   appendSystemPrompt?: string;
@@ -93,8 +94,9 @@ export function parseCliArgs(argv: string[]): Args {
   const maxTurns = v['max-turns'] === undefined ? 40 : Number(v['max-turns']);
   if (!Number.isInteger(maxTurns) || maxTurns < 1) throw new UsageError(`--max-turns takes a positive whole number, not "${v['max-turns']}"`);
   const mode = v.mode ?? 'text';
-  if (mode !== 'text' && mode !== 'json') throw new UsageError(`--mode is text or json, not "${mode}"`);
+  if (mode !== 'text' && mode !== 'json' && mode !== 'rpc') throw new UsageError(`--mode is text, json or rpc, not "${mode}"`);
   const prompt = [v.print, ...parsed.positionals].filter((s) => s !== undefined).join(' ') || undefined;
+  if (mode === 'rpc' && prompt !== undefined) throw new UsageError('--mode rpc takes its prompts as commands on stdin, not as a task');
   let fork: Args['fork'];
   if (v.fork !== undefined) {
     const m = /^(?:(.+):)?(\d+)$/.exec(v.fork);

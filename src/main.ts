@@ -37,14 +37,16 @@ async function main(argv: string[]): Promise<number> {
   const ending = endOnSignals();
 
   let { prompt, cwd } = args;
-  if (!prompt && !process.stdin.isTTY) {
+  // RPC: stdin carries the commands, and the prompts come among them.
+  const rpc = args.mode === 'rpc';
+  if (!prompt && !rpc && !process.stdin.isTTY) {
     const input = await readStdin();
     prompt = input.prompt;
     cwd ??= input.cwd;
   }
   // No task and a terminal on both ends: the interactive terminal.
-  const interactive = !prompt && !!process.stdin.isTTY && !!process.stdout.isTTY;
-  if (!prompt && !interactive) {
+  const interactive = !prompt && !rpc && !!process.stdin.isTTY && !!process.stdout.isTTY;
+  if (!prompt && !interactive && !rpc) {
     process.stderr.write(`nanocode: no task given.\n\n${USAGE}\n`);
     return 2;
   }
@@ -92,6 +94,15 @@ async function main(argv: string[]): Promise<number> {
       if (!ending.signal) ending.end('SIGHUP');
     });
     const code = await runRepl({ agent, home: config.home, ui: config.ui, pickSession: args.resume === true, signal: stop.signal });
+    await agent.close();
+    return ending.exitCode ?? code;
+  }
+
+  if (args.mode === 'rpc') {
+    const { runRpc } = await import('./ui/rpc.ts');
+    const stop = new AbortController();
+    ending.cancel = () => stop.abort();
+    const code = await runRpc({ agent, signal: stop.signal });
     await agent.close();
     return ending.exitCode ?? code;
   }

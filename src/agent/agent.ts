@@ -191,7 +191,7 @@ export class Agent {
     const first: AgentEvent = { type: 'message', message };
     this.publish(first);
     yield first;
-    const steering = () => [...this.queued.takeSteering(), ...(opts.steering?.() ?? [])];
+    const steering = () => this.queued.takeSteering();
     const config = { ...this.loopConfig(this.tools, this.maxTurns), steering, confirm: opts.confirm ?? this.confirm };
     let reason: StopReason = 'aborted';
     for await (const e of this.track(runLoop(config, this.messages))) {

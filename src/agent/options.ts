@@ -40,12 +40,8 @@ export interface AgentOptions {
   onWarning?: (message: string) => void;
 }
 
-/**
- * The REPL's own steering queue and question, until it moves onto steer()
- * and the `confirm` option (issue 9, the frontends' part); then this goes.
- */
+/** Per prompt: a frontend that can ask a person passes its yes/no question (may a stuck model go on?). */
 export interface PromptOptions {
-  steering?: () => string[];
   confirm?: (question: string) => Promise<boolean>;
 }
 

@@ -4,21 +4,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Agent } from '../agent/agent.ts';
+import type { Agent, Queue } from '../agent/agent.ts';
 import type { Sessions } from '../session/sessions.ts';
 import { summariseThreshold } from '../agent/compaction.ts';
 import { listModels } from '../model/list-models.ts';
 import { closest } from '../tools/similar.ts';
 import { type Style, wrapWords } from './ansi.ts';
 
-export interface Queue {
-  steer: string[];
-  followup: string[];
-}
-
 export interface CommandContext {
   agent: Agent;
-  queue: Queue;
   style: Style;
   running: boolean;
   /** Columns of the terminal. */
@@ -45,7 +39,13 @@ interface Command {
   run(ctx: CommandContext, arg: string): void | Promise<void>;
 }
 
+/** The queue as /dequeue edit shows it in the editor. */
 const QueueSchema = z.object({ steer: z.array(z.string()), followup: z.array(z.string()) });
+
+/** The queue's messages, one a line: `steer: ...`, then `after: ...`. */
+function queueLines(q: Queue): string[] {
+  return [...q.steer.map((m) => `steer: ${m}`), ...q.followUp.map((m) => `after: ${m}`)];
+}
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -157,7 +157,7 @@ export const COMMANDS: Command[] = [
     usage: '/steer <message>',
     help: 'tell the working agent something before its next step',
     whileRunning: true,
-    run: (ctx, arg) => void (arg && ctx.queue.steer.push(arg)),
+    run: (ctx, arg) => void (arg && ctx.agent.steer(arg)),
   },
   {
     names: ['/queue', '/followup'],
@@ -165,9 +165,9 @@ export const COMMANDS: Command[] = [
     help: 'queue a message for after the current work (alone: list the queue)',
     whileRunning: true,
     run: (ctx, arg) => {
-      if (arg) return void ctx.queue.followup.push(arg);
-      const { steer, followup } = ctx.queue;
-      ctx.print(steer.length + followup.length ? [...steer.map((m) => `steer: ${m}`), ...followup.map((m) => `after: ${m}`), ''] : ['The queue is empty.', '']);
+      if (arg) return ctx.agent.followUp(arg);
+      const queued = queueLines(ctx.agent.queue);
+      ctx.print(queued.length ? [...queued, ''] : ['The queue is empty.', '']);
     },
   },
   {
@@ -176,21 +176,18 @@ export const COMMANDS: Command[] = [
     help: 'clear the queue and print it, or edit it as JSON in $VISUAL/$EDITOR',
     whileRunning: true,
     run: (ctx, arg) => {
-      const q = ctx.queue;
       if (arg !== 'edit') {
-        const all = [...q.steer.map((m) => `steer: ${m}`), ...q.followup.map((m) => `after: ${m}`)];
-        q.steer.length = 0;
-        q.followup.length = 0;
-        return ctx.print(all.length ? ['Removed from the queue:', ...all, ''] : ['The queue is empty.', '']);
+        const removed = queueLines(ctx.agent.clearQueue());
+        return ctx.print(removed.length ? ['Removed from the queue:', ...removed, ''] : ['The queue is empty.', '']);
       }
       const file = join(tmpdir(), `nanocode-queue-${process.pid}.json`);
-      writeFileSync(file, `${JSON.stringify(q, null, 2)}\n`);
+      const { steer, followUp } = ctx.agent.queue;
+      writeFileSync(file, `${JSON.stringify({ steer, followup: followUp }, null, 2)}\n`);
       ctx.suspend(() => spawnSync('sh', ['-c', `${ctx.editor} "$1"`, 'sh', file], { stdio: 'inherit' }));
       const parsed = QueueSchema.safeParse(readJson(file));
       if (!parsed.success) return ctx.print([ctx.style.red('The queue file is not {"steer": [...], "followup": [...]}; the queue is unchanged.'), '']);
-      q.steer.splice(0, q.steer.length, ...parsed.data.steer);
-      q.followup.splice(0, q.followup.length, ...parsed.data.followup);
-      ctx.print([`Queue: ${q.steer.length} steering, ${q.followup.length} after.`, '']);
+      ctx.agent.setQueue({ steer: parsed.data.steer, followUp: parsed.data.followup });
+      ctx.print([`Queue: ${parsed.data.steer.length} steering, ${parsed.data.followup.length} after.`, '']);
     },
   },
   {

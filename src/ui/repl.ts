@@ -6,7 +6,7 @@ import type { Agent } from '../agent/agent.ts';
 import type { UiConfig } from '../config/config.ts';
 import type { AgentEvent } from '../protocol/events.ts';
 import { type Style, styleFor, visibleWidth, wrap } from './ansi.ts';
-import { commandNames, type CommandContext, findCommand, type Queue } from './commands.ts';
+import { commandNames, type CommandContext, findCommand } from './commands.ts';
 import { Editor } from './editor.ts';
 import { appendHistory, loadHistory } from './history.ts';
 import { ESCAPE_WAIT_MS, type Key, KeyReader } from './keys.ts';
@@ -44,7 +44,6 @@ class Repl {
   private readonly editor: Editor;
   private readonly keys = new KeyReader();
   private transcript: Transcript;
-  private readonly queue: Queue = { steer: [], followup: [] };
   private running = false;
   private lastCtrlC = 0;
   private hints: string[] = [];
@@ -56,10 +55,7 @@ class Repl {
   private finish!: (code: number) => void;
   /** Set while the agent waits for a yes or no (confirm). */
   private answer?: (yes: boolean) => void;
-  private readonly promptOptions = {
-    steering: () => this.queue.steer.splice(0),
-    confirm: (question: string) => this.confirm(question),
-  };
+  private readonly promptOptions = { confirm: (question: string) => this.confirm(question) };
   private readonly signal?: AbortSignal;
 
   constructor(o: ReplOptions) {
@@ -164,7 +160,8 @@ class Repl {
     const a = this.agent;
     const parts = [a.choice.model, `ctx ${((a.contextTokens / a.info.contextWindow) * 100).toFixed(0)}%`];
     if (a.cost !== undefined) parts.push(`$${a.cost.toFixed(4)}`);
-    const queued = this.queue.steer.length + this.queue.followup.length;
+    const { steer, followUp } = a.queue;
+    const queued = steer.length + followUp.length;
     if (queued) parts.push(`${queued} queued`);
     return this.style.gray(parts.join(' · '));
   }
@@ -264,10 +261,7 @@ class Repl {
     appendHistory(this.home, text);
     if (trimmed === 'exit' || trimmed === 'quit') return this.finish(0);
     if (trimmed.startsWith('/')) return this.command(trimmed);
-    if (this.running) {
-      this.queue.steer.push(text);
-      return;
-    }
+    if (this.running) return this.agent.steer(text);
     await this.run(this.agent.prompt(text, this.promptOptions));
   }
 
@@ -281,16 +275,15 @@ class Repl {
     if (this.running && !cmd.whileRunning) return this.print([this.style.yellow(`${name} waits until the agent is done (Esc interrupts it).`), '']);
     const ctx: CommandContext = {
       agent: this.agent,
-      queue: this.queue,
       style: this.style,
       running: this.running,
       width: this.screen.width,
       editor: this.ui.editor,
       print: (lines) => this.print(lines),
-      aside: (question, withTools) => void this.run(this.agent.aside(question, withTools), true),
+      aside: (question, withTools) => void this.run(this.agent.aside(question, withTools), 'aside'),
       compact: async (instructions) => {
         let events = 0;
-        await this.run(counted(this.agent.compact(instructions), () => events++));
+        await this.run(counted(this.agent.compact(instructions), () => events++), 'compaction');
         return events > 0;
       },
       suspend: (fn) => {
@@ -312,10 +305,10 @@ class Repl {
     this.draw();
   }
 
-  /** Drives one run of the agent, then any queued follow-ups. */
-  private async run(events: AsyncGenerator<AgentEvent>, aside = false): Promise<void> {
+  /** Drives one piece of work: a prompt (the Agent goes on with the follow-ups queued meanwhile), a side question or a compaction. */
+  private async run(events: AsyncGenerator<AgentEvent>, kind: 'prompt' | 'aside' | 'compaction' = 'prompt'): Promise<void> {
     this.running = true;
-    if (aside) this.print([this.style.gray('(side question: not added to the conversation)')]);
+    if (kind === 'aside') this.print([this.style.gray('(side question: not added to the conversation)')]);
     this.ticker = setInterval(() => this.draw(), 100);
     try {
       for await (const e of events) {
@@ -334,9 +327,19 @@ class Repl {
       this.transcript = this.newTranscript();
     }
     if (this.signal?.aborted) return this.finish(130);
-    // Steering that arrived too late for this run, then follow-ups, go next.
-    const next = this.queue.steer.length ? this.queue.steer.splice(0).join('\n\n') : this.queue.followup.shift();
     this.draw();
+    if (kind !== 'prompt') await this.runQueued();
+  }
+
+  /**
+   * What was typed during a side question or a compaction, which deliver no
+   * queue, goes next: steering first, as one prompt; the Agent's stream()
+   * goes on with the follow-ups.
+   */
+  private async runQueued(): Promise<void> {
+    const { steer, followUp } = this.agent.clearQueue();
+    const [next, ...later] = steer.length ? [steer.join('\n\n'), ...followUp] : followUp;
+    this.agent.setQueue({ steer: [], followUp: later });
     if (next !== undefined) await this.run(this.agent.prompt(next, this.promptOptions));
   }
 

@@ -53,7 +53,7 @@ describe('usage', () => {
   it.each([
     [['--bogus', 'x'], /Unknown option '--bogus'/],
     [['--max-turns', 'zero', 'x'], /--max-turns takes a positive whole number/],
-    [['--mode', 'xml', 'x'], /--mode is text or json/],
+    [['--mode', 'xml', 'x'], /--mode is text, json or rpc/],
     [['--tools', 'read,fly', 'x'], /Unknown tool: fly\. Available: read, write, edit, apply_patch, bash, glob, grep, ls, find\./],
   ])('rejects %j with exit 2', async (args, message) => {
     // A model is named, so nothing asks port 9 which models it serves.

@@ -121,6 +121,23 @@ it('/btw answers a side question that stays out of the next request', async () =
   expect(messagesOf(2)).not.toContain('side answer');
 });
 
+it('input typed during a side question is sent once the side answer is done', async () => {
+  // The side answer streams slowly, so the input arrives while it runs.
+  const slow = { text: 'side answer. '.repeat(20), chunkDelayMs: 200 };
+  server = await startScriptedServer([{ text: 'first answer' }, slow, { text: 'answer to the typed input' }]);
+  pane = openPane(env(server));
+  await pane.waitFor('/help for commands');
+  pane.submit('main question');
+  await pane.waitFor('first answer');
+  pane.submit('/btw a side question');
+  await pane.waitFor('side answer.');
+  pane.submit('typed meanwhile');
+  await pane.waitFor('1 queued');
+  await pane.waitFor('answer to the typed input');
+  expect(server.turnRequests()[2].body.messages.at(-1)).toEqual({ role: 'user', content: 'typed meanwhile' });
+  expect(messagesOf(2)).not.toContain('side answer');
+});
+
 it('completes slash commands with Tab, suggests for unknown ones, and exits on /quit', async () => {
   server = await startScriptedServer([]);
   pane = openPane(env(server));
