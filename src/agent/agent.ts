@@ -19,7 +19,7 @@ import { gitContext } from './git-context.ts';
 import { Spending } from '../model/client.ts';
 import { runLoop } from './loop.ts';
 import { AgentBusyError, type AgentOptions, type AgentState, type PromptOptions, type RunResult } from './options.ts';
-import { composeSystem, systemParts } from './prompt.ts';
+import { type ExtensionOptions, type Extensions, loadExtensions } from './extensions.ts';
 import { MessageQueue, type Queue } from './queue.ts';
 import { attachRecorders } from './recorders.ts';
 import { selectTools } from './toolset.ts';
@@ -29,8 +29,8 @@ export type { Queue } from './queue.ts';
 
 interface AgentParts {
   client: ModelClient;
-  tools: Tool[];
-  system: string;
+  ext: Extensions;
+  extOptions: ExtensionOptions;
   cwd: string;
   /** Environment for commands, secrets removed. */
   commandEnv: NodeJS.ProcessEnv;
@@ -50,8 +50,9 @@ export class Agent {
   readonly compaction: CompactionSettings;
   /** Who sees every event of the conversation (the session store, the command log); not side questions. */
   private readonly subscribers = new Set<(e: AgentEvent) => void>();
-  readonly tools: Tool[];
-  readonly system: string;
+  /** The system prompt and tools, with the context files, skills and MCP servers found (again by reload()). */
+  private ext: Extensions;
+  private readonly extOptions: ExtensionOptions;
   readonly cwd: string;
   readonly maxTurns: number;
   private readonly commandEnv: NodeJS.ProcessEnv;
@@ -70,8 +71,8 @@ export class Agent {
 
   private constructor(p: AgentParts) {
     this.client = p.client;
-    this.tools = p.tools;
-    this.system = p.system;
+    this.ext = p.ext;
+    this.extOptions = p.extOptions;
     this.cwd = p.cwd;
     this.commandEnv = p.commandEnv;
     this.maxTurns = p.maxTurns;
@@ -93,13 +94,21 @@ export class Agent {
     // Asked now (it never rejects), so any network question overlaps with building the prompt.
     const ports = config.localPorts;
     const choosing = completeChoice(config.choice, config.requestedModel, ports);
-    const tools = toolsFrom(opts.tools);
-    const system = composeSystem(systemParts({ cwd, tools, override: opts.systemPrompt, append: opts.appendSystemPrompt }));
-    const choice = (await choosing) ?? fail(missingKeyMessage(ports));
+    const warn = opts.onWarning ?? ((m: string) => process.emitWarning(m, 'NanocodeWarning'));
+    const extOptions = { config, cwd, tools: toolsFrom(opts.tools), systemPrompt: opts.systemPrompt, appendSystemPrompt: opts.appendSystemPrompt, contextFiles: opts.contextFiles ?? true, onNotice: warn };
+    const [choice, ext] = await Promise.all([choosing, loadExtensions(extOptions)]);
+    let client: ModelClient;
+    try {
+      client = await ModelClient.create(choice ?? fail(missingKeyMessage(ports)), config);
+    } catch (err) {
+      await ext.mcp?.close(); // servers with direct tools have started
+      throw err;
+    }
+    ext.warnings.forEach(warn);
     const agent = new Agent({
-      client: await ModelClient.create(choice, config),
-      tools,
-      system,
+      client,
+      ext,
+      extOptions,
       cwd,
       commandEnv: config.commandEnv,
       maxTurns: opts.maxTurns ?? 40,
@@ -109,9 +118,36 @@ export class Agent {
       beforeToolCall: opts.beforeToolCall,
       confirm: opts.confirm,
     });
-    const warn = opts.onWarning ?? ((m: string) => process.emitWarning(m, 'NanocodeWarning'));
-    agent.saved = attachRecorders(agent, { home: config.home, redact: config.redact, model: choice.model, session: opts.session, commandLog: opts.commandLog, warn });
+    agent.saved = attachRecorders(agent, { home: config.home, redact: config.redact, model: client.choice.model, session: opts.session, commandLog: opts.commandLog, warn });
     return agent;
+  }
+
+  get system(): string {
+    return this.ext.system;
+  }
+
+  get tools(): Tool[] {
+    return this.ext.tools;
+  }
+
+  /** The context files, skills and MCP servers loaded (/context, /skills, /mcp). */
+  get extensions(): Extensions {
+    return this.ext;
+  }
+
+  /**
+   * Reads the context files, skills and MCP configuration again; the next
+   * request uses them, and MCP servers start again on first use. Returns the
+   * warnings (the caller asked, so they are its to show), not while working.
+   */
+  async reload(): Promise<string[]> {
+    using _work = this.claim();
+    const next = await loadExtensions(this.extOptions);
+    const old = this.ext;
+    this.ext = next;
+    await old.mcp?.close();
+    if (this.closed) await next.mcp?.close(); // close() came meanwhile and closed the old servers only
+    return next.warnings;
   }
 
   /** The saved sessions here, when `session` is on (/save, /sessions, /resume, /fork). */
@@ -366,6 +402,7 @@ export class Agent {
     this.lifetime.abort();
     closeShell(this.toolState);
     if (!this.running) this.saved?.close();
+    await this.ext.mcp?.close();
   }
 }
 

@@ -1,0 +1,52 @@
+// What people add to an agent beside its tools: context files (AGENTS.md,
+// SYSTEM.md, APPEND_SYSTEM.md), skills and MCP servers, composed into the
+// system prompt and the toolset. Read when the Agent is created and again on
+// reload(). Project files count only in a trusted folder. Problems are
+// warnings for the user, never errors for the model.
+import type { Config } from '../config/config.ts';
+import type { McpManager } from '../mcp/manager.ts';
+import { loadMcp } from '../mcp/mcp.ts';
+import type { Tool } from '../protocol/tool.ts';
+import { skillTool } from '../skills/skill-tool.ts';
+import { discoverSkills, type Skill, skillsPromptPart } from '../skills/skills.ts';
+import { type LoadedContext, loadContextFiles } from './context-files.ts';
+import { composeSystem, systemParts } from './prompt.ts';
+
+export interface ExtensionOptions {
+  config: Config;
+  cwd: string;
+  /** The tools the agent was given; `skill` and the MCP tools come after them. */
+  tools: Tool[];
+  /** --system-prompt: replaces the built-in instructions and SYSTEM.md. */
+  systemPrompt?: string;
+  /** --append-system-prompt: added last, after APPEND_SYSTEM.md. */
+  appendSystemPrompt?: string;
+  /** false: no context files, SYSTEM.md or APPEND_SYSTEM.md (--no-context-files). */
+  contextFiles: boolean;
+  /** An MCP server failed to start or died, later on. */
+  onNotice: (message: string) => void;
+}
+
+export interface Extensions {
+  system: string;
+  tools: Tool[];
+  /** For /context. */
+  context: LoadedContext;
+  /** For /skills and /skill:<name>. */
+  skills: readonly Skill[];
+  /** Absent when no MCP server is configured (then the MCP SDK is never loaded). */
+  mcp?: McpManager;
+  /** Bad files, cut context, shadowed skills: for the user. */
+  warnings: string[];
+}
+
+export async function loadExtensions(o: ExtensionOptions): Promise<Extensions> {
+  const { config, cwd } = o;
+  const where = { cwd, home: config.home, userHome: config.userHome, trusted: config.trusted };
+  const context = loadContextFiles({ ...where, enabled: o.contextFiles });
+  const { skills, warnings } = discoverSkills(where);
+  const mcp = await loadMcp({ home: config.home, cwd, trusted: config.trusted, env: config.env, serverEnv: config.commandEnv, onNotice: o.onNotice });
+  const tools = [...o.tools, ...(skills.length ? [skillTool(skills)] : []), ...mcp.tools];
+  const parts = systemParts({ cwd, tools, override: o.systemPrompt, append: o.appendSystemPrompt, context, skills: skillsPromptPart(skills) });
+  return { system: composeSystem(parts), tools, context, skills, mcp: mcp.manager, warnings: [...context.warnings, ...warnings, ...mcp.warnings] };
+}
