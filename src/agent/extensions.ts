@@ -1,9 +1,12 @@
 // What people add to an agent beside its tools: context files (AGENTS.md,
 // SYSTEM.md, APPEND_SYSTEM.md), skills and MCP servers, composed into the
 // system prompt and the toolset. Read when the Agent is created and again on
-// reload(). Project files count only in a trusted folder. Problems are
-// warnings for the user, never errors for the model.
+// reload(). Project files count only in a trusted folder, and trust is read
+// at each load: a project whose configuration changed since it was trusted
+// (a pull between two /reloads) does not get its new servers started.
+// Problems are warnings for the user, never errors for the model.
 import type { Config } from '../config/config.ts';
+import { trustState } from '../config/trust.ts';
 import type { McpManager } from '../mcp/manager.ts';
 import { loadMcp } from '../mcp/mcp.ts';
 import type { Tool } from '../protocol/tool.ts';
@@ -40,13 +43,16 @@ export interface Extensions {
   warnings: string[];
 }
 
+const CHANGED = "this project's nanocode configuration changed since it was trusted: its context files, skills and MCP servers are left out until it is trusted again";
+
 export async function loadExtensions(o: ExtensionOptions): Promise<Extensions> {
   const { config, cwd } = o;
-  const where = { cwd, home: config.home, userHome: config.userHome, trusted: config.trusted };
+  const trust = trustState(config.home, cwd);
+  const where = { cwd, home: config.home, userHome: config.userHome, trusted: trust === 'trusted' };
   const context = loadContextFiles({ ...where, enabled: o.contextFiles });
   const { skills, warnings } = discoverSkills(where);
-  const mcp = await loadMcp({ home: config.home, cwd, trusted: config.trusted, env: config.env, serverEnv: config.commandEnv, onNotice: o.onNotice });
+  const mcp = await loadMcp({ home: config.home, cwd, trusted: where.trusted, env: config.env, serverEnv: config.commandEnv, onNotice: o.onNotice });
   const tools = [...o.tools, ...(skills.length ? [skillTool(skills)] : []), ...mcp.tools];
   const parts = systemParts({ cwd, tools, override: o.systemPrompt, append: o.appendSystemPrompt, context, skills: skillsPromptPart(skills) });
-  return { system: composeSystem(parts), tools, context, skills, mcp: mcp.manager, warnings: [...context.warnings, ...warnings, ...mcp.warnings] };
+  return { system: composeSystem(parts), tools, context, skills, mcp: mcp.manager, warnings: [...(trust === 'changed' ? [CHANGED] : []), ...context.warnings, ...warnings, ...mcp.warnings] };
 }

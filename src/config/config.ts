@@ -10,7 +10,6 @@ import { commandEnv, makeRedactor } from '../safety/secrets.ts';
 import { readDotenv } from './dotenv.ts';
 import { ConfigError, chooseModel, type ModelChoice, requestedModel } from './providers.ts';
 import { loadSettings, type Settings } from './settings.ts';
-import { trustState } from './trust.ts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -45,8 +44,6 @@ export interface Config {
   home: string;
   /** The user's home ($HOME): ~/.agents and ~/.claude skills, `@~/` imports in context files. */
   userHome: string;
-  /** The folder's trust is recorded (config/trust.ts): only then do its context files, skills and MCP servers count. */
-  trusted: boolean;
   /** The environment, .env merged: what `${VAR}` in MCP configuration expands from. */
   env: Env;
   /** The model named by the flag or the environment, if any. */
@@ -119,7 +116,6 @@ export function loadConfig({ flags = {}, env = process.env, cwd }: ConfigInput):
     cwd,
     home,
     userHome: env.HOME || homedir(),
-    trusted: trustState(home, cwd) === 'trusted',
     env: merged,
     requestedModel: requestedModel(flags.model, merged),
     choice: chooseModel(flags.model, merged),

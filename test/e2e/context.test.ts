@@ -169,3 +169,30 @@ it('in the REPL, /skills lists the skills, /skill:<name> args sends the skill as
   pane.submit('/skill:nope');
   await pane.waitFor('No skill "nope"');
 });
+
+it('/reload reads the context files again, and leaves a project out once its configuration changed since it was trusted', async () => {
+  const p = project({ 'AGENTS.md': 'ROOT-RULES', '.nanocode/APPEND_SYSTEM.md': 'APPEND-V1' });
+  p.trust();
+  server = await startScriptedServer([{ text: 'first answer' }, { text: 'second answer' }, { text: 'third answer' }]);
+  pane = openPane(env(server, p.home), { cwd: p.cwd, width: 200 });
+  await pane.waitFor('/help for commands');
+  pane.submit('one');
+  await pane.waitFor('first answer');
+  const system = (i: number): string => server!.turnRequests()[i].body.messages[0].content;
+  expect(system(0)).toMatch(/ROOT-RULES\n\nAPPEND-V1$/);
+
+  write(p.repo, { 'sub/work/AGENTS.md': 'CWD-RULES' });
+  pane.submit('/reload');
+  await pane.waitFor('Reloaded: 3 context files');
+  pane.submit('two');
+  await pane.waitFor('second answer');
+  expect(system(1)).toMatch(/ROOT-RULES[\s\S]*CWD-RULES\n\nAPPEND-V1$/);
+
+  write(p.repo, { '.nanocode/APPEND_SYSTEM.md': 'APPEND-V2' });
+  pane.submit('/reload');
+  await pane.waitFor("configuration changed since it was trusted");
+  await pane.waitFor('Reloaded: 0 context files');
+  pane.submit('three');
+  await pane.waitFor('third answer');
+  for (const text of ['ROOT-RULES', 'CWD-RULES', 'APPEND-V']) expect(system(2)).not.toContain(text);
+});
