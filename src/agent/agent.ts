@@ -19,10 +19,9 @@ import { gitContext } from './git-context.ts';
 import { Spending } from '../model/client.ts';
 import { runLoop } from './loop.ts';
 import { AgentBusyError, type AgentOptions, type AgentState, type PromptOptions, type RunResult } from './options.ts';
-import { type ExtensionOptions, type Extensions, loadExtensions } from './extensions.ts';
+import { closingOnError, type Extensions, loadExtensions } from './extensions.ts';
 import { MessageQueue, type Queue } from './queue.ts';
 import { attachRecorders } from './recorders.ts';
-import { selectTools } from './toolset.ts';
 
 export { AgentBusyError, type AgentOptions, type AgentState, type PromptOptions, type RunResult } from './options.ts';
 export type { Queue } from './queue.ts';
@@ -30,7 +29,6 @@ export type { Queue } from './queue.ts';
 interface AgentParts {
   client: ModelClient;
   ext: Extensions;
-  extOptions: ExtensionOptions;
   cwd: string;
   /** Environment for commands, secrets removed. */
   commandEnv: NodeJS.ProcessEnv;
@@ -52,7 +50,6 @@ export class Agent {
   private readonly subscribers = new Set<(e: AgentEvent) => void>();
   /** The system prompt and tools, with the context files, skills and MCP servers found (again by reload()). */
   private ext: Extensions;
-  private readonly extOptions: ExtensionOptions;
   readonly cwd: string;
   readonly maxTurns: number;
   private readonly commandEnv: NodeJS.ProcessEnv;
@@ -72,7 +69,6 @@ export class Agent {
   private constructor(p: AgentParts) {
     this.client = p.client;
     this.ext = p.ext;
-    this.extOptions = p.extOptions;
     this.cwd = p.cwd;
     this.commandEnv = p.commandEnv;
     this.maxTurns = p.maxTurns;
@@ -95,20 +91,13 @@ export class Agent {
     const ports = config.localPorts;
     const choosing = completeChoice(config.choice, config.requestedModel, ports);
     const warn = opts.onWarning ?? ((m: string) => process.emitWarning(m, 'NanocodeWarning'));
-    const extOptions = { config, cwd, tools: toolsFrom(opts.tools), systemPrompt: opts.systemPrompt, appendSystemPrompt: opts.appendSystemPrompt, contextFiles: opts.contextFiles ?? true, onNotice: warn };
-    const [choice, ext] = await Promise.all([choosing, loadExtensions(extOptions)]);
-    let client: ModelClient;
-    try {
-      client = await ModelClient.create(choice ?? fail(missingKeyMessage(ports)), config);
-    } catch (err) {
-      await ext.mcp?.close(); // servers with direct tools have started
-      throw err;
-    }
+    const extending = loadExtensions({ config, cwd, tools: opts.tools, systemPrompt: opts.systemPrompt, appendSystemPrompt: opts.appendSystemPrompt, contextFiles: opts.contextFiles ?? true, onNotice: warn });
+    const [choice, ext] = await Promise.all([choosing, extending]);
+    const client = await closingOnError(ext, () => ModelClient.create(choice ?? fail(missingKeyMessage(ports)), config));
     ext.warnings.forEach(warn);
     const agent = new Agent({
       client,
       ext,
-      extOptions,
       cwd,
       commandEnv: config.commandEnv,
       maxTurns: opts.maxTurns ?? 40,
@@ -131,23 +120,18 @@ export class Agent {
   }
 
   /** The context files, skills and MCP servers loaded (/context, /skills, /mcp). */
-  get extensions(): Extensions {
+  get extensions(): Pick<Extensions, 'context' | 'skills' | 'mcp'> {
     return this.ext;
   }
 
-  /**
-   * Reads the context files, skills and MCP configuration again; the next
-   * request uses them, and MCP servers start again on first use. Returns the
-   * warnings (the caller asked, so they are its to show), not while working.
-   */
+  /** Reads context files, skills and MCP configuration again for the next request; returns the warnings, for the caller to show. */
   async reload(): Promise<string[]> {
     using _work = this.claim();
-    const next = await loadExtensions(this.extOptions);
     const old = this.ext;
-    this.ext = next;
+    this.ext = await loadExtensions(old.options);
     await old.mcp?.close();
-    if (this.closed) await next.mcp?.close(); // close() came meanwhile and closed the old servers only
-    return next.warnings;
+    if (this.closed) await this.ext.mcp?.close(); // close() came meanwhile and closed the old servers only
+    return this.ext.warnings;
   }
 
   /** The saved sessions here, when `session` is on (/save, /sessions, /resume, /fork). */
@@ -404,13 +388,6 @@ export class Agent {
     if (!this.running) this.saved?.close();
     await this.ext.mcp?.close();
   }
-}
-
-/** Tool objects as given; names picked from the built-in suite (all unknown names reported at once). */
-function toolsFrom(list?: Array<Tool | string>): Tool[] {
-  if (!list) return selectTools();
-  const named = selectTools(list.filter((t) => typeof t === 'string'));
-  return list.map((t) => (typeof t === 'string' ? named.find((n) => n.name === t)! : t));
 }
 
 function fail(message: string): never {

@@ -14,12 +14,13 @@ import { skillTool } from '../skills/skill-tool.ts';
 import { discoverSkills, type Skill, skillsPromptPart } from '../skills/skills.ts';
 import { type LoadedContext, loadContextFiles } from './context-files.ts';
 import { composeSystem, systemParts } from './prompt.ts';
+import { selectTools } from './toolset.ts';
 
 export interface ExtensionOptions {
   config: Config;
   cwd: string;
-  /** The tools the agent was given; `skill` and the MCP tools come after them. */
-  tools: Tool[];
+  /** Tool objects, or names from the built-in suite (default: all built-ins); `skill` and the MCP tools come after them. */
+  tools?: Array<Tool | string>;
   /** --system-prompt: replaces the built-in instructions and SYSTEM.md. */
   systemPrompt?: string;
   /** --append-system-prompt: added last, after APPEND_SYSTEM.md. */
@@ -31,6 +32,8 @@ export interface ExtensionOptions {
 }
 
 export interface Extensions {
+  /** What they were loaded with: reload() loads them again from it. */
+  options: ExtensionOptions;
   system: string;
   tools: Tool[];
   /** For /context. */
@@ -47,12 +50,30 @@ const CHANGED = "this project's nanocode configuration changed since it was trus
 
 export async function loadExtensions(o: ExtensionOptions): Promise<Extensions> {
   const { config, cwd } = o;
+  const given = toolsFrom(o.tools); // first: an unknown name fails before any server starts
   const trust = trustState(config.home, cwd);
   const where = { cwd, home: config.home, userHome: config.userHome, trusted: trust === 'trusted' };
   const context = loadContextFiles({ ...where, enabled: o.contextFiles });
   const { skills, warnings } = discoverSkills(where);
   const mcp = await loadMcp({ home: config.home, cwd, trusted: where.trusted, env: config.env, serverEnv: config.commandEnv, onNotice: o.onNotice });
-  const tools = [...o.tools, ...(skills.length ? [skillTool(skills)] : []), ...mcp.tools];
+  const tools = [...given, ...(skills.length ? [skillTool(skills)] : []), ...mcp.tools];
   const parts = systemParts({ cwd, tools, override: o.systemPrompt, append: o.appendSystemPrompt, context, skills: skillsPromptPart(skills) });
-  return { system: composeSystem(parts), tools, context, skills, mcp: mcp.manager, warnings: [...(trust === 'changed' ? [CHANGED] : []), ...context.warnings, ...warnings, ...mcp.warnings] };
+  return { options: o, system: composeSystem(parts), tools, context, skills, mcp: mcp.manager, warnings: [...(trust === 'changed' ? [CHANGED] : []), ...context.warnings, ...warnings, ...mcp.warnings] };
+}
+
+/** `fn`'s result; if it throws, the MCP servers started already (those with direct tools) are stopped first. */
+export async function closingOnError<T>(ext: Extensions, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    await ext.mcp?.close();
+    throw err;
+  }
+}
+
+/** Tool objects as given; names picked from the built-in suite (all unknown names reported at once). */
+function toolsFrom(list?: Array<Tool | string>): Tool[] {
+  if (!list) return selectTools();
+  const named = selectTools(list.filter((t) => typeof t === 'string'));
+  return list.map((t) => (typeof t === 'string' ? named.find((n) => n.name === t)! : t));
 }
