@@ -23,6 +23,7 @@ Options:
       --system-prompt <s>      replace the system prompt (text, or a file path)
       --append-system-prompt <s>  add to the system prompt (text, or a file path)
       --tools <list|none>      comma-separated tools to enable (default: all)
+      --no-context-files       read no AGENTS.md, CLAUDE.md, SYSTEM.md or APPEND_SYSTEM.md
   -c, --continue               continue the latest session in this folder
       --resume [id]            resume a session by id or name (no id: pick one)
       --fork <[id:]turn>       continue from turn n of a session (default: the latest) in a new session
@@ -43,6 +44,7 @@ export interface Args {
   systemPrompt?: string;
   appendSystemPrompt?: string;
   tools?: string[];
+  contextFiles: boolean;
   help: boolean;
   version: boolean;
   continue: boolean;
@@ -80,6 +82,7 @@ export function parseCliArgs(argv: string[]): Args {
         'system-prompt': { type: 'string' },
         'append-system-prompt': { type: 'string' },
         tools: { type: 'string' },
+        'no-context-files': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
         continue: { type: 'boolean', short: 'c' },
@@ -113,6 +116,7 @@ export function parseCliArgs(argv: string[]): Args {
     systemPrompt: textOrFile('--system-prompt', v['system-prompt']),
     appendSystemPrompt: textOrFile('--append-system-prompt', v['append-system-prompt']),
     tools: v.tools === undefined ? undefined : v.tools === 'none' ? [] : v.tools.split(',').map((s) => s.trim()).filter(Boolean),
+    contextFiles: !v['no-context-files'],
     help: !!v.help,
     version: !!v.version,
     continue: !!v.continue,

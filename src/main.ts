@@ -71,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
       tools: args.tools,
       systemPrompt: args.systemPrompt,
       appendSystemPrompt: args.appendSystemPrompt,
+      contextFiles: args.contextFiles,
       maxTurns: args.maxTurns,
       home: config.home,
       session: sessionChoice(args, interactive),

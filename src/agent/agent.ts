@@ -19,18 +19,16 @@ import { gitContext } from './git-context.ts';
 import { Spending } from '../model/client.ts';
 import { runLoop } from './loop.ts';
 import { AgentBusyError, type AgentOptions, type AgentState, type PromptOptions, type RunResult } from './options.ts';
-import { composeSystem, systemParts } from './prompt.ts';
+import { closingOnError, type Extensions, loadExtensions } from './extensions.ts';
 import { MessageQueue, type Queue } from './queue.ts';
 import { attachRecorders } from './recorders.ts';
-import { selectTools } from './toolset.ts';
 
 export { AgentBusyError, type AgentOptions, type AgentState, type PromptOptions, type RunResult } from './options.ts';
 export type { Queue } from './queue.ts';
 
 interface AgentParts {
   client: ModelClient;
-  tools: Tool[];
-  system: string;
+  ext: Extensions;
   cwd: string;
   /** Environment for commands, secrets removed. */
   commandEnv: NodeJS.ProcessEnv;
@@ -50,8 +48,8 @@ export class Agent {
   readonly compaction: CompactionSettings;
   /** Who sees every event of the conversation (the session store, the command log); not side questions. */
   private readonly subscribers = new Set<(e: AgentEvent) => void>();
-  readonly tools: Tool[];
-  readonly system: string;
+  /** The system prompt and tools, with the context files, skills and MCP servers found (again by reload()). */
+  private ext: Extensions;
   readonly cwd: string;
   readonly maxTurns: number;
   private readonly commandEnv: NodeJS.ProcessEnv;
@@ -70,8 +68,7 @@ export class Agent {
 
   private constructor(p: AgentParts) {
     this.client = p.client;
-    this.tools = p.tools;
-    this.system = p.system;
+    this.ext = p.ext;
     this.cwd = p.cwd;
     this.commandEnv = p.commandEnv;
     this.maxTurns = p.maxTurns;
@@ -93,13 +90,14 @@ export class Agent {
     // Asked now (it never rejects), so any network question overlaps with building the prompt.
     const ports = config.localPorts;
     const choosing = completeChoice(config.choice, config.requestedModel, ports);
-    const tools = toolsFrom(opts.tools);
-    const system = composeSystem(systemParts({ cwd, tools, override: opts.systemPrompt, append: opts.appendSystemPrompt }));
-    const choice = (await choosing) ?? fail(missingKeyMessage(ports));
+    const warn = opts.onWarning ?? ((m: string) => process.emitWarning(m, 'NanocodeWarning'));
+    const extending = loadExtensions({ config, cwd, tools: opts.tools, systemPrompt: opts.systemPrompt, appendSystemPrompt: opts.appendSystemPrompt, contextFiles: opts.contextFiles ?? true, onNotice: warn });
+    const [choice, ext] = await Promise.all([choosing, extending]);
+    const client = await closingOnError(ext, () => ModelClient.create(choice ?? fail(missingKeyMessage(ports)), config));
+    ext.warnings.forEach(warn);
     const agent = new Agent({
-      client: await ModelClient.create(choice, config),
-      tools,
-      system,
+      client,
+      ext,
       cwd,
       commandEnv: config.commandEnv,
       maxTurns: opts.maxTurns ?? 40,
@@ -109,9 +107,31 @@ export class Agent {
       beforeToolCall: opts.beforeToolCall,
       confirm: opts.confirm,
     });
-    const warn = opts.onWarning ?? ((m: string) => process.emitWarning(m, 'NanocodeWarning'));
-    agent.saved = attachRecorders(agent, { home: config.home, redact: config.redact, model: choice.model, session: opts.session, commandLog: opts.commandLog, warn });
+    agent.saved = attachRecorders(agent, { home: config.home, redact: config.redact, model: client.choice.model, session: opts.session, commandLog: opts.commandLog, warn });
     return agent;
+  }
+
+  get system(): string {
+    return this.ext.system;
+  }
+
+  get tools(): Tool[] {
+    return this.ext.tools;
+  }
+
+  /** The context files, skills and MCP servers loaded (/context, /skills, /mcp). */
+  get extensions(): Pick<Extensions, 'context' | 'skills' | 'mcp'> {
+    return this.ext;
+  }
+
+  /** Reads context files, skills and MCP configuration again for the next request; returns the warnings, for the caller to show. */
+  async reload(): Promise<string[]> {
+    using _work = this.claim();
+    const old = this.ext;
+    this.ext = await loadExtensions(old.options);
+    await old.mcp?.close();
+    if (this.closed) await this.ext.mcp?.close(); // close() came meanwhile and closed the old servers only
+    return this.ext.warnings;
   }
 
   /** The saved sessions here, when `session` is on (/save, /sessions, /resume, /fork). */
@@ -366,14 +386,8 @@ export class Agent {
     this.lifetime.abort();
     closeShell(this.toolState);
     if (!this.running) this.saved?.close();
+    await this.ext.mcp?.close();
   }
-}
-
-/** Tool objects as given; names picked from the built-in suite (all unknown names reported at once). */
-function toolsFrom(list?: Array<Tool | string>): Tool[] {
-  if (!list) return selectTools();
-  const named = selectTools(list.filter((t) => typeof t === 'string'));
-  return list.map((t) => (typeof t === 'string' ? named.find((n) => n.name === t)! : t));
 }
 
 function fail(message: string): never {

@@ -1,7 +1,8 @@
 // Context files: the instructions people already write for agents (AGENTS.md,
 // CLAUDE.md), plus nanocode's SYSTEM.md (replaces the built-in instructions)
-// and APPEND_SYSTEM.md (added at the end), read into parts of the system
-// prompt. Problems are warnings for the user, never errors sent to the model.
+// and APPEND_SYSTEM.md (added at the end), read for the system prompt's parts
+// (prompt.ts). Problems are warnings for the user, never errors sent to the
+// model.
 import { closeSync, constants, existsSync, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ancestors } from '../skills/ancestors.ts';
@@ -166,23 +167,6 @@ function readBounded(path: string, limit: number): Read {
   } finally {
     closeSync(fd);
   }
-}
-
-/** Instructions (SYSTEM.md or built-in), environment, context files under their paths, then APPEND_SYSTEM.md. */
-export function composeSystemPrompt(builtin: string, environment: string, loaded: LoadedContext): string {
-  const of = (kind: ContextPart['kind']) => loaded.parts.filter((p) => p.kind === kind);
-  const files = of('context-file');
-  return [
-    of('system')[0]?.text.trim() ?? builtin,
-    environment,
-    ...(files.length
-      ? [
-          '# Context files\nThe user\'s instructions for this project, from the most general to the most specific: later ones win where they disagree.',
-          ...files.map((f) => `## ${f.path}\n\n${f.text.trim()}`),
-        ]
-      : []),
-    ...of('append-system').map((p) => p.text.trim()),
-  ].join('\n\n');
 }
 
 /** For /context: each loaded file with its size. */

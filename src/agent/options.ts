@@ -20,6 +20,8 @@ export interface AgentOptions {
   home?: string;
   /** Add git status to the first prompt (default true). */
   gitContext?: boolean;
+  /** Read AGENTS.md, CLAUDE.md, SYSTEM.md and APPEND_SYSTEM.md into the system prompt (default true; --no-context-files). */
+  contextFiles?: boolean;
   /** The gate every tool call passes before it runs (permissions fill it). */
   beforeToolCall?: Gate;
   /** Asks a person a yes/no question (may a stuck model go on?); without it, the answer is no. */
@@ -35,7 +37,8 @@ export interface AgentOptions {
   /**
    * Told what went wrong on the side: damaged lines skipped when a session
    * was restored, a session in use elsewhere, saving that stopped (a full
-   * disk). Default: process.emitWarning.
+   * disk), context files, skills or MCP servers that could not be loaded, an
+   * MCP server that failed or died. Default: process.emitWarning.
    */
   onWarning?: (message: string) => void;
 }

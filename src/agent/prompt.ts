@@ -1,10 +1,13 @@
 // What nanocode tells the model besides the conversation, in typed parts.
-// The system prompt is composed from system parts, in order: the built-in
-// instructions (or --system-prompt), the environment, then what
-// --append-system-prompt adds (later: context files, skills). The first
-// user message carries its context (git status) as parts of its own,
-// beside the user's words, never glued onto them (see UserMessage.context).
+// The system prompt is composed from system parts, in order: the
+// instructions (--system-prompt, else SYSTEM.md, else the built-in ones), the
+// environment, the context files (AGENTS.md and the like, each under its
+// path), the skills' names and descriptions, then APPEND_SYSTEM.md and
+// --append-system-prompt. The first user message carries its context (git
+// status) as parts of its own, beside the user's words, never glued onto them
+// (see UserMessage.context).
 import type { Tool } from '../protocol/tool.ts';
+import type { LoadedContext } from './context-files.ts';
 
 export interface SystemPart {
   kind: 'instructions' | 'environment' | 'append' | 'context-file' | 'skills';
@@ -22,20 +25,35 @@ Finish with a short answer: what you changed and how you checked it.`;
 export interface SystemOptions {
   cwd: string;
   tools: Tool[];
-  /** Replaces the built-in instructions (--system-prompt). */
+  /** Replaces the built-in instructions, and SYSTEM.md (--system-prompt). */
   override?: string;
-  /** Added after the rest (--append-system-prompt). */
+  /** Added after the rest, APPEND_SYSTEM.md included (--append-system-prompt). */
   append?: string;
+  /** Context files, SYSTEM.md and APPEND_SYSTEM.md, as loaded. */
+  context?: LoadedContext;
+  /** The skills' names and descriptions (skillsPromptPart); '' when there are none. */
+  skills?: string;
   now?: Date;
 }
+
+const CONTEXT_HEAD = "# Context files\nThe user's instructions for this project, from the most general to the most specific: later ones win where they disagree.";
 
 export function systemParts(o: SystemOptions): SystemPart[] {
   const date = (o.now ?? new Date()).toISOString().slice(0, 10);
   const environment = `Working directory: ${o.cwd}\nDate: ${date}\nOS: ${process.platform} ${process.arch}\nTools: ${o.tools.map((t) => t.name).join(', ') || 'none'}`;
-  return [{ kind: 'instructions', text: o.override ?? INSTRUCTIONS }, { kind: 'environment', text: environment }, ...(o.append ? [{ kind: 'append' as const, text: o.append }] : [])];
+  const files = (kind: string) => (o.context?.parts ?? []).filter((p) => p.kind === kind);
+  const contextFiles = files('context-file').map((f): SystemPart => ({ kind: 'context-file', title: f.path, text: f.text.trim() }));
+  const appended = [...files('append-system').map((f) => f.text.trim()), o.append].filter((text): text is string => !!text);
+  return [
+    { kind: 'instructions', text: o.override ?? files('system')[0]?.text.trim() ?? INSTRUCTIONS },
+    { kind: 'environment', text: environment },
+    ...(contextFiles.length ? [{ kind: 'context-file' as const, text: CONTEXT_HEAD }, ...contextFiles] : []),
+    ...(o.skills ? [{ kind: 'skills' as const, text: o.skills }] : []),
+    ...appended.map((text): SystemPart => ({ kind: 'append', text })),
+  ];
 }
 
-/** The system prompt: the parts in order, each titled part under its heading. */
+/** The system prompt: the parts in order, each titled part (a context file) under its heading. */
 export function composeSystem(parts: SystemPart[]): string {
-  return parts.map((p) => (p.title ? `# ${p.title}\n\n${p.text}` : p.text)).join('\n\n');
+  return parts.map((p) => (p.title ? `## ${p.title}\n\n${p.text}` : p.text)).join('\n\n');
 }

@@ -42,6 +42,10 @@ export interface Config {
   cwd: string;
   /** nanocode's own folder: settings, sessions, history. */
   home: string;
+  /** The user's home ($HOME): ~/.agents and ~/.claude skills, `@~/` imports in context files. */
+  userHome: string;
+  /** The environment, .env merged: what `${VAR}` in MCP configuration expands from. */
+  env: Env;
   /** The model named by the flag or the environment, if any. */
   requestedModel?: string;
   /** Provider, model and key as configured; undefined when nothing is (local servers may be probed). */
@@ -111,6 +115,8 @@ export function loadConfig({ flags = {}, env = process.env, cwd }: ConfigInput):
   return {
     cwd,
     home,
+    userHome: env.HOME || homedir(),
+    env: merged,
     requestedModel: requestedModel(flags.model, merged),
     choice: chooseModel(flags.model, merged),
     localPorts: read('NANOCODE_LOCAL_PORTS', ports, 'port numbers (1 to 65535) separated by commas, such as 11434,5000', LOCAL_PORTS, []),

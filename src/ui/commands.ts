@@ -7,9 +7,11 @@ import { z } from 'zod';
 import type { Agent, Queue } from '../agent/agent.ts';
 import type { Sessions } from '../session/sessions.ts';
 import { summariseThreshold } from '../agent/compaction.ts';
+import { contextListing } from '../agent/context-files.ts';
 import { listModels } from '../model/list-models.ts';
 import { closest } from '../tools/similar.ts';
 import { type Style, wrapWords } from './ansi.ts';
+import { EXT_COMMANDS } from './ext-commands.ts';
 
 export interface CommandContext {
   agent: Agent;
@@ -28,9 +30,11 @@ export interface CommandContext {
   /** Runs a program that needs the terminal ($EDITOR). */
   suspend<T>(fn: () => T): T;
   exit(code: number): void;
+  /** Sends a prompt, as if typed (/skill:<name>). */
+  prompt(text: string): void;
 }
 
-interface Command {
+export interface Command {
   names: string[];
   usage: string;
   help: string;
@@ -129,7 +133,7 @@ export const COMMANDS: Command[] = [
   {
     names: ['/context'],
     usage: '/context',
-    help: 'how full the context window is',
+    help: 'how full the context window is, and the context files loaded',
     whileRunning: true,
     run: (ctx) => {
       const { contextTokens, info, compaction } = ctx.agent;
@@ -138,7 +142,7 @@ export const COMMANDS: Command[] = [
       const auto = compaction.enabled
         ? `old tool outputs are snipped past ${fmt(window / 2)}; older turns are summarised past ${fmt(Math.round(summariseThreshold(window, compaction)))}`
         : 'automatic compaction is off (NANOCODE_COMPACTION=0); /compact runs it';
-      ctx.print([`context: about ${fmt(contextTokens)} of ${fmt(window)} tokens (${pct}%), ${ctx.agent.messages.length} messages`, auto, '']);
+      ctx.print([`context: about ${fmt(contextTokens)} of ${fmt(window)} tokens (${pct}%), ${ctx.agent.messages.length} messages`, auto, '', ...contextListing(ctx.agent.extensions.context).split('\n'), '']);
     },
   },
   {
@@ -248,6 +252,7 @@ export const COMMANDS: Command[] = [
       ctx.print([`Forked into ${restored.id} after turn ${arg}: ${restored.messages.length} messages.`, '']);
     },
   },
+  ...EXT_COMMANDS,
   {
     names: ['/quit', '/q', '/exit'],
     usage: '/quit, /q, exit',

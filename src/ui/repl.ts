@@ -266,7 +266,8 @@ class Repl {
   }
 
   private async command(line: string): Promise<void> {
-    const [name, ...rest] = line.split(/\s+/);
+    // `/skill:<name>` is one command, `/skill:`, with the name in its argument.
+    const name = /^\/[^\s:]+:|^\S+/.exec(line)![0];
     const cmd = findCommand(name);
     if (!cmd) {
       const near = commandNames().filter((n) => n.startsWith(name.slice(0, 3)));
@@ -296,6 +297,7 @@ class Repl {
         }
       },
       exit: (code) => this.finish(code),
+      prompt: (text) => void this.run(this.agent.prompt(text, this.promptOptions)),
     };
     try {
       await cmd.run(ctx, line.slice(name.length).trim());

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { composeSystemPrompt, contextListing, loadContextFiles, MAX_CONTEXT_BYTES, type ContextOptions } from '../../src/agent/context-files.ts';
+import { contextListing, loadContextFiles, MAX_CONTEXT_BYTES, type ContextOptions } from '../../src/agent/context-files.ts';
+import { composeSystem, systemParts } from '../../src/agent/prompt.ts';
 import { ancestors } from '../../src/skills/ancestors.ts';
 import { tempDir } from '../support/cli.ts';
 
@@ -22,6 +23,13 @@ function setup(files: Record<string, string>, opts: { repo?: boolean } = {}) {
   return { root, options, load: (o: Partial<ContextOptions> = {}) => loadContextFiles({ ...options, ...o }) };
 }
 
+/** The system prompt with these files, without its environment part; BUILTIN stands for the built-in instructions. */
+function composed(loaded: ReturnType<typeof loadContextFiles>): string {
+  const parts = systemParts({ cwd: '/', tools: [], context: loaded }).filter((p) => p.kind !== 'environment');
+  const builtin = systemParts({ cwd: '/', tools: [] })[0].text;
+  return composeSystem(parts).replace(builtin, 'BUILTIN');
+}
+
 const rel = (root: string, paths: string[]) => paths.filter((p) => p.startsWith(root)).map((p) => p.slice(root.length + 1));
 const paths = (root: string, loaded: ReturnType<typeof loadContextFiles>) => rel(root, loaded.parts.map((p) => p.path));
 
@@ -39,8 +47,8 @@ describe('context files', () => {
     expect(paths(root, loaded)).toEqual(['user/.nanocode/AGENTS.md', 'repo/AGENTS.md', 'repo/a/CLAUDE.md', 'repo/a/.nanocode/AGENTS.md', 'repo/a/b/agents.md']);
     expect(loaded.parts.every((p) => p.kind === 'context-file')).toBe(true);
     expect(loaded.warnings).toEqual([]);
-    const prompt = composeSystemPrompt('BUILTIN', 'ENVIRONMENT', loaded);
-    expect(prompt.startsWith('BUILTIN\n\nENVIRONMENT\n\n# Context files\n')).toBe(true);
+    const prompt = composed(loaded);
+    expect(prompt.startsWith('BUILTIN\n\n# Context files\n')).toBe(true);
     const order = ['global', 'root level', 'middle level', 'middle nanocode', 'cwd level'].map((t) => prompt.indexOf(t));
     expect(order).toEqual([...order].sort((x, y) => x - y));
     expect(prompt).toContain(`## ${join(root, 'repo/a/b/agents.md')}\n\ncwd level`);
@@ -106,7 +114,7 @@ describe('context files', () => {
     expect(loaded.warnings).toHaveLength(2);
     expect(loaded.warnings[0]).toContain(`${b}:2: @AGENTS.md is an import cycle`);
     expect(loaded.warnings[1]).toBe(`${b}:3: @missing.md was not found; import skipped`);
-    const prompt = composeSystemPrompt('B', 'E', loaded);
+    const prompt = composed(loaded);
     expect(prompt).not.toContain('cycle');
     expect(prompt).not.toContain('skipped');
   });
@@ -137,18 +145,18 @@ describe('context files', () => {
     const nearest = load();
     expect(paths(root, nearest)).toEqual(['repo/a/.nanocode/system.md']);
     expect(nearest.parts[0].kind).toBe('system');
-    expect(composeSystemPrompt('BUILTIN', 'ENV', nearest)).toBe('nearest system\n\nENV');
+    expect(composed(nearest)).toBe('nearest system');
     const global = setup({ 'user/.nanocode/SYSTEM.md': 'global system' });
     expect(paths(global.root, global.load())).toEqual(['user/.nanocode/SYSTEM.md']);
-    expect(composeSystemPrompt('BUILTIN', 'ENV', global.load())).toBe('global system\n\nENV');
-    expect(composeSystemPrompt('BUILTIN', 'ENV', setup({}).load())).toBe('BUILTIN\n\nENV');
+    expect(composed(global.load())).toBe('global system');
+    expect(composed(setup({}).load())).toBe('BUILTIN');
   });
 
   it.each(['APPEND_SYSTEM.md', 'append_system.md', 'append-system.md'])('appends %s, global then project, after everything else', (name) => {
     const { root, load } = setup({ [`user/.nanocode/${name}`]: 'global append', [`repo/a/.nanocode/${name}`]: 'project append', 'repo/AGENTS.md': 'context' });
     const loaded = load();
     expect(paths(root, loaded)).toEqual(['repo/AGENTS.md', `user/.nanocode/${name}`, `repo/a/.nanocode/${name}`]);
-    expect(composeSystemPrompt('BUILTIN', 'ENV', loaded)).toMatch(/^BUILTIN\n\nENV\n\n# Context files\n[\s\S]*context\n\nglobal append\n\nproject append$/);
+    expect(composed(loaded)).toMatch(/^BUILTIN\n\n# Context files\n[\s\S]*context\n\nglobal append\n\nproject append$/);
   });
 
   it('ignores the project files of an untrusted folder and keeps the global ones', () => {

@@ -1,7 +1,7 @@
-// The MCP tools in the agent loop, as the coordinator will wire them: from an
-// mcp.json to tools, driven by the scripted model over real HTTP, with
-// server-everything over stdio. What each result sent back to the model is
-// read from the recorded requests.
+// The MCP tools in the agent loop: from an mcp.json to tools (given to the
+// Agent, or loaded by Agent.create itself), driven by the scripted model over
+// real HTTP, with server-everything over stdio. What each result sent back to
+// the model is read from the recorded requests.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { Agent } from '../../src/agent/agent.ts';
 import { loadMcp, type Mcp } from '../../src/mcp/mcp.ts';
 import { baseEnv, killAfterwards, tempDir } from '../support/cli.ts';
 import { type ScriptedServer, startScriptedServer } from '../support/scripted-server.ts';
+import { pidsWithEnv } from '../support/processes.ts';
 import { EVERYTHING } from './servers.ts';
 
 let model: ScriptedServer | undefined;
@@ -66,4 +67,21 @@ it('an image an MCP tool returns reaches an Anthropic request as an image', asyn
   const result = second.messages.at(-1).content.find((p: any) => p.type === 'tool_result');
   expect(result.content.map((p: any) => p.type)).toEqual(['text', 'image', 'text']);
   expect(result.content[1].source).toMatchObject({ type: 'base64', media_type: 'image/png' });
+});
+
+it('Agent.create loads the MCP servers of ~/.nanocode/mcp.json, and stops those it started when it then fails (no model)', async () => {
+  const home = tempDir('nanocode-home-');
+  writeFileSync(join(home, 'mcp.json'), JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [EVERYTHING, 'stdio'], directTools: ['echo'] } } }));
+  const env = baseEnv({ NANOCODE_LOCAL_PORTS: '' });
+  killAfterwards(env);
+  const alive = () => pidsWithEnv((e) => e === `TMPDIR=${env.TMPDIR}`);
+  await expect(Agent.create({ env, home, cwd: tempDir(), gitContext: false })).rejects.toThrow(/NANOCODE_LOCAL_PORTS|API_KEY/);
+  expect(alive()).toEqual([]);
+
+  model = await startScriptedServer([{ text: 'ok' }]);
+  const agent = await Agent.create({ env: { ...env, OPENAI_API_KEY: 'k', OPENAI_BASE_URL: model.openaiBaseURL, NANOCODE_MODEL: 'scripted-model' }, home, cwd: tempDir(), gitContext: false });
+  expect(agent.tools.map((t) => t.name).slice(-4)).toEqual(['mcp_search', 'mcp_inspect', 'mcp_call', 'mcp__everything__echo']);
+  expect(alive().length).toBeGreaterThan(0); // started for its direct tool's schema
+  await agent.close();
+  expect(alive()).toEqual([]);
 });
