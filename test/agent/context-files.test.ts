@@ -68,13 +68,13 @@ describe('context files', () => {
   it('follows @imports once, relative to the importing file, nested, and from the home folder', () => {
     const { root, load } = setup({
       'repo/AGENTS.md': 'Read @docs/style.md and @./notes.md, then @~/personal.md.\nAgain: @docs/style.md',
-      'repo/docs/style.md': 'style guide, see @../shared/terms.md',
-      'repo/shared/terms.md': 'terms',
+      'repo/docs/style.md': 'style guide, see @../common/terms.md',
+      'repo/common/terms.md': 'terms',
       'repo/notes.md': 'notes',
       'user/personal.md': 'personal',
     });
     const loaded = load();
-    expect(paths(root, loaded)).toEqual(['repo/AGENTS.md', 'repo/docs/style.md', 'repo/shared/terms.md', 'repo/notes.md', 'user/personal.md']);
+    expect(paths(root, loaded)).toEqual(['repo/AGENTS.md', 'repo/docs/style.md', 'repo/common/terms.md', 'repo/notes.md', 'user/personal.md']);
     expect(loaded.parts[2].importedBy).toBe(join(root, 'repo/docs/style.md'));
     expect(loaded.warnings).toEqual([]);
   });
