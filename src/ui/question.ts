@@ -1,0 +1,94 @@
+// Questions nanocode asks the person at the terminal: whether to trust a
+// project's own config (once, before the interactive terminal starts), and
+// whether a tool call may run (inside it, while the agent waits).
+import type { Answer, Question } from '../safety/gate.ts';
+import { type Style, visibleWidth, wrap } from './ansi.ts';
+import type { Key } from './keys.ts';
+
+/** "Do you trust the files in this folder?" y is yes; anything else is no. */
+export async function askTrust(root: string, changed: boolean, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stdout): Promise<boolean> {
+  output.write(
+    `Do you trust the files in this folder?\n  ${root}\n` +
+      `  ${changed ? "Its nanocode config changed since you trusted it." : 'It has nanocode config of its own.'} Trusted, its .nanocode/ settings and rules, MCP servers, instructions\n` +
+      '  and the endpoints in its .env take effect; otherwise they are ignored. (y/N) ',
+  );
+  input.setRawMode?.(true);
+  input.resume();
+  const key = await new Promise<string>((resolve) => input.once('data', (d) => resolve(String(d))));
+  input.setRawMode?.(false);
+  input.pause();
+  const yes = /^y/i.test(key);
+  output.write(`${yes ? 'yes' : 'no'}\n\n`);
+  return yes;
+}
+
+const CHOICES = ['yes, once', "yes, and don't ask again this session", 'yes, always for this project', 'no, and tell the model what to do instead'] as const;
+
+/**
+ * A permission question in the interactive terminal: the call and why it
+ * asks, four choices (digits, arrows and Enter, y for yes once, n or Esc for
+ * no), and for "no" a line to tell the model what to do instead.
+ */
+export class PermissionQuestion {
+  private selected = 0;
+  /** Set while the person types what the model should do instead. */
+  private message?: string;
+  private readonly q: Question;
+  private readonly done: (answer: Answer, summary: string) => void;
+
+  constructor(q: Question, done: (answer: Answer, summary: string) => void) {
+    this.q = q;
+    this.done = done;
+  }
+
+  /** The question's rows at this width, and where the cursor goes (row relative to the first). */
+  view(style: Style, width: number): { lines: string[]; cursor: { row: number; col: number } } {
+    const q = this.q;
+    const rows = [
+      style.yellow(`? ${q.tool} wants to ${q.tool === 'bash' ? 'run' : 'use'}: `) + style.bold(q.subject),
+      ...q.reasons.map((r) => `  It ${r}.`),
+      ...(q.network ? ['  Yes lets this command use the network.'] : []),
+      ...CHOICES.map((c, i) => `${i === this.selected ? style.bold('›') : ' '} ${i + 1}. ${this.label(i, c)}`),
+    ];
+    const lines = rows.flatMap((r) => wrap(r, width));
+    if (this.message === undefined) return { lines: [...lines, style.gray('  1-4 or arrows and Enter; y: yes once; n: no')], cursor: { row: lines.length, col: 0 } };
+    const entry = wrap(`  tell the model: ${this.message}`, width);
+    return { lines: [...lines, ...entry], cursor: { row: lines.length + entry.length - 1, col: visibleWidth(entry.at(-1)!) % width } };
+  }
+
+  private label(i: number, text: string): string {
+    if (i === 1 || i === 2) return `${text} (${this.q.rules.join(', ') || 'this call'})`;
+    return text;
+  }
+
+  key(key: Key): void {
+    if (this.message !== undefined) return this.typing(key);
+    if (key.name === 'text' && /^[1-4]$/.test(key.text)) return this.choose(Number(key.text) - 1);
+    if (key.name === 'text' && /^y$/i.test(key.text)) return this.choose(0);
+    if (key.name === 'text' && /^n$/i.test(key.text)) return this.choose(3);
+    if (key.name === 'up') this.selected = (this.selected + 3) % 4;
+    else if (key.name === 'down' || key.name === 'tab') this.selected = (this.selected + 1) % 4;
+    else if (key.name === 'enter') this.choose(this.selected);
+    else if (key.name === 'escape' || key.name === 'ctrl-c') this.finish({ kind: 'no' });
+  }
+
+  private typing(key: Key): void {
+    const m = this.message!;
+    if (key.name === 'text' || key.name === 'paste') this.message = m + key.text;
+    else if (key.name === 'backspace') this.message = m.slice(0, -1);
+    else if (key.name === 'enter') this.finish({ kind: 'no', message: m });
+    else if (key.name === 'escape' || key.name === 'ctrl-c') this.finish({ kind: 'no' });
+  }
+
+  private choose(i: number): void {
+    this.selected = i;
+    if (i === 3) this.message = '';
+    else this.finish({ kind: (['once', 'session', 'always'] as const)[i] });
+  }
+
+  private finish(answer: Answer): void {
+    const said =
+      answer.kind === 'no' ? `no${answer.message ? `: ${answer.message}` : ''}` : answer.kind === 'once' ? 'yes, once' : answer.kind === 'session' ? `yes, this session: ${this.q.rules.join(', ')}` : `yes, always: ${this.q.rules.join(', ')} saved to .nanocode/settings.json`;
+    this.done(answer, `? ${this.q.tool}: ${this.q.subject} → ${said}`);
+  }
+}
