@@ -8,6 +8,8 @@ import type { Agent } from '../agent/agent.ts';
 import type { Sessions } from '../session/sessions.ts';
 import { summariseThreshold } from '../agent/compaction.ts';
 import { listModels } from '../model/list-models.ts';
+import type { Permissions } from '../safety/gate.ts';
+import { isPermissionMode, MODE_SUMMARY, PERMISSION_MODES } from '../safety/modes.ts';
 import { closest } from '../tools/similar.ts';
 import { type Style, wrapWords } from './ansi.ts';
 
@@ -34,6 +36,8 @@ export interface CommandContext {
   /** Runs a program that needs the terminal ($EDITOR). */
   suspend<T>(fn: () => T): T;
   exit(code: number): void;
+  /** The permission gate, when there is one (/mode). */
+  permissions?: Permissions;
 }
 
 interface Command {
@@ -249,6 +253,22 @@ export const COMMANDS: Command[] = [
       if (!arg) return ctx.print(['Fork after which turn? /fork <n>', ...s.turns().map((t, i) => `  ${i + 1}. ${t}`), '']);
       const restored = s.fork(Number(arg));
       ctx.print([`Forked into ${restored.id} after turn ${arg}: ${restored.messages.length} messages.`, '']);
+    },
+  },
+  {
+    names: ['/mode'],
+    usage: '/mode [mode]',
+    help: 'show or set the permission mode (Shift+Tab cycles)',
+    whileRunning: true,
+    run: (ctx, arg) => {
+      const p = ctx.permissions;
+      if (!p) return ctx.print(['Permissions are not checked in this session.', '']);
+      if (arg) {
+        if (!isPermissionMode(arg)) return ctx.print([`No mode "${arg}": ${PERMISSION_MODES.join(', ')}.`, '']);
+        if (arg === 'bypassPermissions' && !p.bypassAllowed) return ctx.print(['bypassPermissions needs nanocode started with --yes or --permission-mode bypassPermissions.', '']);
+        p.mode = arg;
+      }
+      ctx.print([...PERMISSION_MODES.map((m) => `${m === p.mode ? '●' : ' '} ${ctx.style.bold(m.padEnd(18))} ${MODE_SUMMARY[m]}`), '']);
     },
   },
   {

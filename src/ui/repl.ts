@@ -8,6 +8,8 @@ import type { AgentEvent } from '../protocol/events.ts';
 import { type Style, styleFor, visibleWidth, wrap } from './ansi.ts';
 import { commandNames, type CommandContext, findCommand, type Queue } from './commands.ts';
 import { Editor } from './editor.ts';
+import type { Answer, Permissions, Question } from '../safety/gate.ts';
+import { PermissionQuestion } from './question.ts';
 import { appendHistory, loadHistory } from './history.ts';
 import { ESCAPE_WAIT_MS, type Key, KeyReader } from './keys.ts';
 import { type Cursor, Screen } from './screen.ts';
@@ -24,6 +26,8 @@ export interface ReplOptions {
   output?: NodeJS.WriteStream;
   /** Aborted on SIGTERM or SIGHUP: the run is cancelled, then the REPL ends (130, as Ctrl-C). */
   signal?: AbortSignal;
+  /** The permission gate: the REPL answers its questions and cycles its mode (Shift+Tab, /mode). */
+  permissions?: Permissions;
 }
 
 const DOUBLE_CTRL_C_MS = 2000;
@@ -61,8 +65,13 @@ class Repl {
     confirm: (question: string) => this.confirm(question),
   };
   private readonly signal?: AbortSignal;
+  private readonly permissions?: Permissions;
+  /** A permission question waiting for its answer: it takes every key, and nothing else runs. */
+  private question?: PermissionQuestion;
 
   constructor(o: ReplOptions) {
+    this.permissions = o.permissions;
+    if (o.permissions) o.permissions.ask = (q) => this.ask(q);
     this.agent = o.agent;
     this.home = o.home;
     this.ui = o.ui;
@@ -146,6 +155,10 @@ class Repl {
     const width = this.screen.width;
     // Wrapped here, so the cursor's row counts terminal rows.
     const live = this.transcript.live(Date.now(), width).flatMap((l) => wrap(l, width));
+    if (this.question) {
+      const q = this.question.view(this.style, width);
+      return [[...live, '', ...q.lines, this.status()], { row: live.length + 1 + q.cursor.row, col: q.cursor.col }];
+    }
     const prompt: string[] = [];
     let cursor: Cursor = { row: 0, col: 2 };
     const before = this.editor.text.slice(0, this.editor.cursor);
@@ -166,6 +179,8 @@ class Repl {
     if (a.cost !== undefined) parts.push(`$${a.cost.toFixed(4)}`);
     const queued = this.queue.steer.length + this.queue.followup.length;
     if (queued) parts.push(`${queued} queued`);
+    const mode = this.permissions?.mode;
+    if (mode && mode !== 'default') parts.push(`⏵ ${mode} (shift+tab)`);
     return this.style.gray(parts.join(' · '));
   }
 
@@ -181,7 +196,20 @@ class Repl {
     });
   }
 
+  /** A permission question from the gate, shown until it is answered. */
+  private ask(q: Question): Promise<Answer> {
+    return new Promise((resolve) => {
+      this.question = new PermissionQuestion(q, (answer, summary) => {
+        this.question = undefined;
+        this.print([this.style.gray(summary), '']);
+        resolve(answer);
+      });
+      this.draw();
+    });
+  }
+
   private async onKey(key: Key): Promise<void> {
+    if (this.question) return this.question.key(key);
     if (this.answer) {
       if (key.name === 'text' && /^y/i.test(key.text)) this.answer(true);
       else if ((key.name === 'text' && /^n/i.test(key.text)) || ['enter', 'escape', 'ctrl-c'].includes(key.name)) this.answer(false);
@@ -236,6 +264,9 @@ class Repl {
         return;
       case 'tab':
         return this.complete();
+      case 'shift-tab':
+        this.permissions?.cycle();
+        return;
       case 'escape':
         if (this.running) this.agent.abort();
         return;
@@ -303,6 +334,7 @@ class Repl {
         }
       },
       exit: (code) => this.finish(code),
+      permissions: this.permissions,
     };
     try {
       await cmd.run(ctx, line.slice(name.length).trim());
