@@ -1,9 +1,12 @@
 // Questions nanocode asks the person at the terminal: whether to trust a
 // project's own config (once, before the interactive terminal starts), and
 // whether a tool call may run (inside it, while the agent waits).
-import type { Answer, Question } from '../safety/gate.ts';
+import type { Answer, Permissions, Question } from '../safety/gate.ts';
 import { type Style, visibleWidth, wrap } from './ansi.ts';
 import type { Key } from './keys.ts';
+import type { Cursor } from './screen.ts';
+
+export type { Permissions } from '../safety/gate.ts';
 
 /** "Do you trust the files in this folder?" y is yes; anything else is no. */
 export async function askTrust(root: string, changed: boolean, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stdout): Promise<boolean> {
@@ -20,6 +23,52 @@ export async function askTrust(root: string, changed: boolean, input: NodeJS.Rea
   const yes = /^y/i.test(key);
   output.write(`${yes ? 'yes' : 'no'}\n\n`);
   return yes;
+}
+
+/**
+ * The interactive terminal's side of the permission gate: it answers the
+ * gate's questions on screen (one at a time; the agent waits, and every key
+ * goes to the question), and Shift+Tab cycles the mode the status line shows.
+ */
+export class PermissionPrompt {
+  readonly permissions?: Permissions;
+  private question?: PermissionQuestion;
+
+  /** `said` prints the question and its answer once it is answered. */
+  constructor(permissions: Permissions | undefined, redraw: () => void, said: (line: string) => void) {
+    this.permissions = permissions;
+    if (!permissions) return;
+    permissions.ask = (q) =>
+      new Promise((resolve) => {
+        this.question = new PermissionQuestion(q, (answer, summary) => {
+          this.question = undefined;
+          said(summary);
+          resolve(answer);
+        });
+        redraw();
+      });
+  }
+
+  /** For the status line: the mode, unless it is the default one. */
+  status(): string[] {
+    const mode = this.permissions?.mode;
+    return mode && mode !== 'default' ? [`⏵ ${mode} (shift+tab)`] : [];
+  }
+
+  /** Takes the key if a question waits, or if it is Shift+Tab; true when it did. */
+  key(key: Key): boolean {
+    if (this.question) this.question.key(key);
+    else if (key.name === 'shift-tab' && this.permissions) this.permissions.cycle();
+    else return false;
+    return true;
+  }
+
+  /** While a question waits, the live region: the question in place of the prompt. */
+  layout(live: string[], status: string, style: Style, width: number): [string[], Cursor] | undefined {
+    if (!this.question) return undefined;
+    const q = this.question.view(style, width);
+    return [[...live, '', ...q.lines, status], { row: live.length + 1 + q.cursor.row, col: q.cursor.col }];
+  }
 }
 
 const CHOICES = ['yes, once', "yes, and don't ask again this session", 'yes, always for this project', 'no, and tell the model what to do instead'] as const;

@@ -8,8 +8,7 @@ import type { AgentEvent } from '../protocol/events.ts';
 import { type Style, styleFor, visibleWidth, wrap } from './ansi.ts';
 import { commandNames, type CommandContext, findCommand, type Queue } from './commands.ts';
 import { Editor } from './editor.ts';
-import type { Answer, Permissions, Question } from '../safety/gate.ts';
-import { PermissionQuestion } from './question.ts';
+import { type Permissions, PermissionPrompt } from './question.ts';
 import { appendHistory, loadHistory } from './history.ts';
 import { ESCAPE_WAIT_MS, type Key, KeyReader } from './keys.ts';
 import { type Cursor, Screen } from './screen.ts';
@@ -65,13 +64,9 @@ class Repl {
     confirm: (question: string) => this.confirm(question),
   };
   private readonly signal?: AbortSignal;
-  private readonly permissions?: Permissions;
-  /** A permission question waiting for its answer: it takes every key, and nothing else runs. */
-  private question?: PermissionQuestion;
+  private readonly questions: PermissionPrompt;
 
   constructor(o: ReplOptions) {
-    this.permissions = o.permissions;
-    if (o.permissions) o.permissions.ask = (q) => this.ask(q);
     this.agent = o.agent;
     this.home = o.home;
     this.ui = o.ui;
@@ -83,6 +78,7 @@ class Repl {
     this.screen = new Screen(this.output);
     this.editor = new Editor(loadHistory(o.home));
     this.transcript = this.newTranscript();
+    this.questions = new PermissionPrompt(o.permissions, () => this.draw(), (line) => this.print([this.style.gray(line), '']));
   }
 
   /** A transcript for the next run; the last thinking stays for Ctrl-O. */
@@ -155,10 +151,6 @@ class Repl {
     const width = this.screen.width;
     // Wrapped here, so the cursor's row counts terminal rows.
     const live = this.transcript.live(Date.now(), width).flatMap((l) => wrap(l, width));
-    if (this.question) {
-      const q = this.question.view(this.style, width);
-      return [[...live, '', ...q.lines, this.status()], { row: live.length + 1 + q.cursor.row, col: q.cursor.col }];
-    }
     const prompt: string[] = [];
     let cursor: Cursor = { row: 0, col: 2 };
     const before = this.editor.text.slice(0, this.editor.cursor);
@@ -170,7 +162,7 @@ class Repl {
       }
       prompt.push(...rows);
     });
-    return [[...live, '', ...prompt, this.status(), ...this.hints], cursor];
+    return this.questions.layout(live, this.status(), this.style, width) ?? [[...live, '', ...prompt, this.status(), ...this.hints], cursor];
   }
 
   private status(): string {
@@ -179,8 +171,7 @@ class Repl {
     if (a.cost !== undefined) parts.push(`$${a.cost.toFixed(4)}`);
     const queued = this.queue.steer.length + this.queue.followup.length;
     if (queued) parts.push(`${queued} queued`);
-    const mode = this.permissions?.mode;
-    if (mode && mode !== 'default') parts.push(`⏵ ${mode} (shift+tab)`);
+    parts.push(...this.questions.status());
     return this.style.gray(parts.join(' · '));
   }
 
@@ -196,20 +187,8 @@ class Repl {
     });
   }
 
-  /** A permission question from the gate, shown until it is answered. */
-  private ask(q: Question): Promise<Answer> {
-    return new Promise((resolve) => {
-      this.question = new PermissionQuestion(q, (answer, summary) => {
-        this.question = undefined;
-        this.print([this.style.gray(summary), '']);
-        resolve(answer);
-      });
-      this.draw();
-    });
-  }
-
   private async onKey(key: Key): Promise<void> {
-    if (this.question) return this.question.key(key);
+    if (this.questions.key(key)) return;
     if (this.answer) {
       if (key.name === 'text' && /^y/i.test(key.text)) this.answer(true);
       else if ((key.name === 'text' && /^n/i.test(key.text)) || ['enter', 'escape', 'ctrl-c'].includes(key.name)) this.answer(false);
@@ -264,9 +243,6 @@ class Repl {
         return;
       case 'tab':
         return this.complete();
-      case 'shift-tab':
-        this.permissions?.cycle();
-        return;
       case 'escape':
         if (this.running) this.agent.abort();
         return;
@@ -334,7 +310,7 @@ class Repl {
         }
       },
       exit: (code) => this.finish(code),
-      permissions: this.permissions,
+      permissions: this.questions.permissions,
     };
     try {
       await cmd.run(ctx, line.slice(name.length).trim());
