@@ -3,7 +3,7 @@
 // commands run in the OS sandbox, a project's own config waits for trust,
 // and the interactive terminal asks. HOME is a temporary folder throughout.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -189,6 +189,21 @@ fetch(${JSON.stringify(url)}).then(() => 'reached', (e) => e.cause?.code ?? 'fai
     expect(r.code).toBe(0);
     expect(probed(toolResults(server, 1)[0]!)).toEqual({ outside: 'written', environ: 'found', net: 'reached' });
     expect(host.requests).toHaveLength(1);
+  });
+
+  it('without bubblewrap, nanocode says once that commands run unsandboxed; --sandbox on refuses to run them', async () => {
+    const s = scene();
+    // A PATH with bash and nothing else: no bwrap on it.
+    const bin = tempDir('path-');
+    symlinkSync(execFileSync('bash', ['-c', 'command -v bash'], { encoding: 'utf8' }).trim(), join(bin, 'bash'));
+    const turns = () => [{ toolCalls: [bash('echo one')] }, { toolCalls: [bash('echo two')] }, { text: 'ok' }];
+    const server = await model(...turns());
+    const r = await run(['go'], { cwd: s.cwd, env: s.env(server, { PATH: bin }) });
+    expect(r.stderr).toBe('nanocode: commands run unsandboxed: bubblewrap (bwrap) is not installed\n');
+    expect(toolResults(server, 2)).toEqual(['one\n[exit code 0]', 'two\n[exit code 0]']);
+    const strict = await model(...turns());
+    await run(['--sandbox', 'on', 'go'], { cwd: s.cwd, env: s.env(strict, { PATH: bin }) });
+    expect(toolResults(strict, 1)[0]).toBe('Not run: the sandbox is required (--sandbox on), and bubblewrap (bwrap) is not installed.');
   });
 
   it('a command the gate lets through is still held by the sandbox, and the model is told it was the sandbox', async () => {
