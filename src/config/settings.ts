@@ -61,7 +61,7 @@ function readSettings(path: string): SettingsFile {
   return parsed.data;
 }
 
-export const projectSettingsPath = (cwd: string) => join(cwd, '.nanocode', 'settings.json');
+const projectSettingsPath = (cwd: string) => join(cwd, '.nanocode', 'settings.json');
 
 /** The user's settings, and the project's on top when `trusted` (an untrusted file is not even read). */
 export function loadSettings(home: string, cwd: string, trusted: boolean): Settings {

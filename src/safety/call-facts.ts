@@ -118,7 +118,7 @@ function pathItem(kind: 'read' | 'edit', given: string, scope: Scope): Item {
 }
 
 /** The real path, also of a file that does not exist yet (its nearest existing folder resolved). */
-export function real(path: string): string {
+function real(path: string): string {
   try {
     return realpathSync(path);
   } catch {

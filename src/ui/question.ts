@@ -9,8 +9,9 @@ import type { Cursor } from './screen.ts';
 export type { Permissions } from '../safety/gate.ts';
 
 /** "Do you trust the files in this folder?" y is yes; anything else is no. */
-export async function askTrust(root: string, changed: boolean, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stdout): Promise<boolean> {
-  output.write(
+export async function askTrust(root: string, changed: boolean): Promise<boolean> {
+  const input = process.stdin;
+  process.stdout.write(
     `Do you trust the files in this folder?\n  ${root}\n` +
       `  ${changed ? "Its nanocode config changed since you trusted it." : 'It has nanocode config of its own.'} Trusted, its .nanocode/ settings and rules, MCP servers, instructions\n` +
       '  and the endpoints in its .env take effect; otherwise they are ignored. (y/N) ',
@@ -21,7 +22,7 @@ export async function askTrust(root: string, changed: boolean, input: NodeJS.Rea
   input.setRawMode?.(false);
   input.pause();
   const yes = /^y/i.test(key);
-  output.write(`${yes ? 'yes' : 'no'}\n\n`);
+  process.stdout.write(`${yes ? 'yes' : 'no'}\n\n`);
   return yes;
 }
 
