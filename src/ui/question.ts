@@ -76,11 +76,16 @@ const CHOICES = ['yes, once', "yes, and don't ask again this session", 'yes, alw
 
 /**
  * A permission question in the interactive terminal: the call and why it
- * asks, four choices (digits, arrows and Enter, y for yes once, n or Esc for
- * no), and for "no" a line to tell the model what to do instead.
+ * asks, four choices (a digit, or the arrows and Enter; Esc is no), and for
+ * "no" a line to tell the model what to do instead. What the person was
+ * typing when the question appeared must not answer it: letters are ignored,
+ * Enter needs a choice picked with the arrows, and a chunk of several
+ * characters (typed ahead, or pasted) counts only as "4" and the start of
+ * the message.
  */
 export class PermissionQuestion {
-  private selected = 0;
+  private selected?: number;
+  private answered = false;
   /** Set while the person types what the model should do instead. */
   private message?: string;
   private readonly q: Question;
@@ -101,7 +106,7 @@ export class PermissionQuestion {
       ...CHOICES.map((c, i) => `${i === this.selected ? style.bold('›') : ' '} ${i + 1}. ${this.label(i, c)}`),
     ];
     const lines = rows.flatMap((r) => wrap(r, width));
-    if (this.message === undefined) return { lines: [...lines, style.gray('  1-4 or arrows and Enter; y: yes once; n: no')], cursor: { row: lines.length, col: 0 } };
+    if (this.message === undefined) return { lines: [...lines, style.gray('  press 1-4, or pick with the arrows and Enter; Esc: no')], cursor: { row: lines.length, col: 0 } };
     const entry = wrap(`  tell the model: ${this.message}`, width);
     return { lines: [...lines, ...entry], cursor: { row: lines.length + entry.length - 1, col: visibleWidth(entry.at(-1)!) % width } };
   }
@@ -112,14 +117,20 @@ export class PermissionQuestion {
   }
 
   key(key: Key): void {
+    if (this.answered) return;
     if (this.message !== undefined) return this.typing(key);
-    if (key.name === 'text' && /^[1-4]$/.test(key.text)) return this.choose(Number(key.text) - 1);
-    if (key.name === 'text' && /^y$/i.test(key.text)) return this.choose(0);
-    if (key.name === 'text' && /^n$/i.test(key.text)) return this.choose(3);
-    if (key.name === 'up') this.selected = (this.selected + 3) % 4;
-    else if (key.name === 'down' || key.name === 'tab') this.selected = (this.selected + 1) % 4;
-    else if (key.name === 'enter') this.choose(this.selected);
+    if (key.name === 'text' && (key.text.length === 1 || key.text.startsWith('4'))) return this.chars(key.text);
+    if (key.name === 'up') this.selected = ((this.selected ?? 0) + 3) % 4;
+    else if (key.name === 'down' || key.name === 'tab') this.selected = ((this.selected ?? -1) + 1) % 4;
+    else if (key.name === 'enter' && this.selected !== undefined) this.choose(this.selected);
     else if (key.name === 'escape' || key.name === 'ctrl-c') this.finish({ kind: 'no' });
+  }
+
+  /** A digit, and after a 4 the start of the message (fast typing brings both in one chunk). */
+  private chars(text: string): void {
+    const [first, ...rest] = text;
+    if (/^[1-4]$/.test(first!)) this.choose(Number(first) - 1);
+    if (this.message !== undefined) this.message += rest.join('');
   }
 
   private typing(key: Key): void {
@@ -137,6 +148,7 @@ export class PermissionQuestion {
   }
 
   private finish(answer: Answer): void {
+    this.answered = true;
     const said =
       answer.kind === 'no' ? `no${answer.message ? `: ${answer.message}` : ''}` : answer.kind === 'once' ? 'yes, once' : answer.kind === 'session' ? `yes, this session: ${this.q.rules.join(', ')}` : `yes, always: ${this.q.rules.join(', ')} saved to .nanocode/settings.json`;
     this.done(answer, `? ${this.q.tool}: ${this.q.subject} → ${said}`);

@@ -277,8 +277,14 @@ describe('the interactive terminal', () => {
     const screen = await pane.waitFor('4. no, and tell the model what to do instead');
     expect(screen).toContain('? bash wants to run: git push origin main');
     expect(screen).toContain('It is dangerous (git push publishes commits');
-    pane.type('4');
-    pane.type('open a pull request instead');
+    // What the person was typing when the question appeared does not answer it.
+    pane.type('yes and 3 more');
+    pane.keys('Enter');
+    pane.type('y');
+    pane.keys('Enter');
+    await pane.waitFor('? bash wants to run');
+    // The choice and the message in one chunk, as fast typing delivers them.
+    pane.type('4open a pull request instead');
     pane.keys('Enter');
     await pane.waitFor('Understood, not pushing.');
     expect(toolResults(server, 1)[0]).toBe('Permission denied: the user said no, and says: open a pull request instead');
