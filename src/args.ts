@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isPermissionMode, type PermissionMode } from './safety/modes.ts';
 
 export const USAGE = `nanocode: a coding agent for your terminal
 
@@ -28,6 +29,13 @@ Options:
       --resume [id]            resume a session by id or name (no id: pick one)
       --fork <[id:]turn>       continue from turn n of a session (default: the latest) in a new session
       --no-session             keep no session file
+      --allow <rule>           allow calls matching a rule, e.g. 'Bash(npm run test:*)' (repeatable)
+      --deny <rule>            refuse calls matching a rule, e.g. 'Bash(git push:*)' (repeatable)
+      --permission-mode <m>    default, acceptEdits, plan (read-only) or bypassPermissions
+  -y, --yes                    nothing asks (bypassPermissions); deny rules and the sandbox still apply
+      --dangerously-skip-permissions  the same as --yes
+      --sandbox <on|off>       run commands in the OS sandbox (default: where bubblewrap works)
+      --trust                  trust this project's own config (.nanocode/, .mcp.json, .env endpoints)
   -h, --help                   show this help
   -v, --version                show the version
 
@@ -52,6 +60,13 @@ export interface Args {
   resume?: string | true;
   fork?: { session?: string; turn: number };
   session: boolean;
+  allow: string[];
+  deny: string[];
+  /** --permission-mode, or bypassPermissions from --yes. */
+  permissionMode?: PermissionMode;
+  /** --sandbox on|off; undefined: the setting, else on where it works. */
+  sandbox?: boolean;
+  trust: boolean;
 }
 
 export class UsageError extends Error {}
@@ -88,6 +103,13 @@ export function parseCliArgs(argv: string[]): Args {
         continue: { type: 'boolean', short: 'c' },
         fork: { type: 'string' },
         'no-session': { type: 'boolean' },
+        allow: { type: 'string', multiple: true },
+        deny: { type: 'string', multiple: true },
+        'permission-mode': { type: 'string' },
+        yes: { type: 'boolean', short: 'y' },
+        'dangerously-skip-permissions': { type: 'boolean' },
+        sandbox: { type: 'string' },
+        trust: { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -106,6 +128,11 @@ export function parseCliArgs(argv: string[]): Args {
     if (!m) throw new UsageError(`--fork takes [session:]turn, such as 3 or 2026-11-24T10-00-00-abc123:3, not "${v.fork}"`);
     fork = { session: m[1], turn: Number(m[2]) };
   }
+  const permissionMode = v['permission-mode'] ?? (v.yes || v['dangerously-skip-permissions'] ? 'bypassPermissions' : undefined);
+  if (permissionMode !== undefined && !isPermissionMode(permissionMode)) {
+    throw new UsageError(`--permission-mode is default, acceptEdits, plan or bypassPermissions, not "${permissionMode}"`);
+  }
+  if (v.sandbox !== undefined && v.sandbox !== 'on' && v.sandbox !== 'off') throw new UsageError(`--sandbox is on or off, not "${v.sandbox}"`);
   return {
     prompt,
     model: v.model,
@@ -123,6 +150,11 @@ export function parseCliArgs(argv: string[]): Args {
     resume,
     fork,
     session: !v['no-session'],
+    allow: v.allow ?? [],
+    deny: v.deny ?? [],
+    permissionMode,
+    sandbox: v.sandbox === undefined ? undefined : v.sandbox === 'on',
+    trust: !!v.trust,
   };
 }
 

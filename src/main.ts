@@ -5,6 +5,7 @@ import type { Agent, AgentOptions } from './agent/agent.ts';
 import type { Config } from './config/config.ts';
 import { type Args, parseCliArgs, USAGE } from './args.ts';
 import { endOnSignals } from './signals.ts';
+import type { Safety } from './ui/safety.ts';
 import { runHeadless } from './ui/headless.ts';
 
 declare const NANOCODE_VERSION: string;
@@ -58,17 +59,21 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Loaded only now: --help, --version and usage errors stay instant.
-  const { loadConfig } = await import('./config/config.ts');
+  const { setUpSafety } = await import('./ui/safety.ts');
   const { Agent } = await import('./agent/agent.ts');
   const { ConfigError } = await import('./config/providers.ts');
+  const warn = (message: string) => process.stderr.write(`nanocode: ${message}\n`);
   let config: Config;
   let agent: Agent;
+  let safety: Safety;
   try {
-    config = loadConfig({ flags: { model: args.model }, cwd });
+    safety = await setUpSafety(args, cwd, interactive, warn);
+    config = safety.config;
     agent = await Agent.create({
       model: args.model,
       cwd,
-      tools: args.tools,
+      tools: safety.tools,
+      beforeToolCall: safety.permissions.gate,
       systemPrompt: args.systemPrompt,
       appendSystemPrompt: args.appendSystemPrompt,
       contextFiles: args.contextFiles,
@@ -94,7 +99,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdin.on('error', () => {
       if (!ending.signal) ending.end('SIGHUP');
     });
-    const code = await runRepl({ agent, home: config.home, ui: config.ui, pickSession: args.resume === true, signal: stop.signal });
+    const code = await runRepl({ agent, home: config.home, ui: config.ui, pickSession: args.resume === true, signal: stop.signal, permissions: safety.permissions });
     await agent.close();
     return ending.exitCode ?? code;
   }

@@ -10,6 +10,7 @@ import { commandEnv, makeRedactor } from '../safety/secrets.ts';
 import { readDotenv } from './dotenv.ts';
 import { ConfigError, chooseModel, type ModelChoice, requestedModel } from './providers.ts';
 import { loadSettings, type Settings } from './settings.ts';
+import { configManifest, recordTrust, splitProjectEnv, trustState, type TrustState } from './trust.ts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -60,15 +61,26 @@ export interface Config {
   log: boolean;
   ui: UiConfig;
   settings: Settings;
+  trust: TrustInfo;
   /** The environment for commands the model runs: secrets removed, except those the settings allow. */
   commandEnv: NodeJS.ProcessEnv;
   /** Removes secrets (the environment's secret values, key-shaped strings) from text bound for files and the screen. */
   redact: (text: string) => string;
 }
 
+/** Whether the project's own config counts (see trust.ts). */
+export interface TrustInfo {
+  state: TrustState;
+  trusted: boolean;
+  /** The project ships config that trust gates (settings, MCP servers, endpoint lines in .env, ...). */
+  hasConfig: boolean;
+  /** One line for the user when project config is ignored. */
+  notice?: string;
+}
+
 export interface ConfigInput {
-  /** What the caller says outright, above the environment. */
-  flags?: { model?: string; home?: string };
+  /** What the caller says outright, above the environment. `trust`: record that this folder is trusted (--trust). */
+  flags?: { model?: string; home?: string; trust?: boolean };
   /** The process environment unless given (a library Agent may bring its own). */
   env?: Env;
   cwd: string;
@@ -100,7 +112,10 @@ const ON_OFF = '0 or 1';
 export function loadConfig({ flags = {}, env = process.env, cwd }: ConfigInput): Config {
   // Read before .env is merged: a project's .env must not move nanocode's own folder.
   const home = flags.home ?? (env.NANOCODE_HOME || join(homedir(), '.nanocode'));
-  const { merged, fromDotenv } = withDotenv(env, cwd);
+  if (flags.trust) recordTrust(home, cwd, true);
+  const state = trustState(home, cwd);
+  const trusted = state === 'trusted';
+  const { merged, fromDotenv, ignored } = withDotenv(env, cwd, trusted);
   /** A variable parsed by `schema`; `fallback` when unset, `empty` when set to nothing. */
   const read = <T, F>(name: string, schema: z.ZodType<T, string>, must: string, fallback: F, empty: T | F = fallback): T | F => {
     const raw = merged[name];
@@ -111,7 +126,7 @@ export function loadConfig({ flags = {}, env = process.env, cwd }: ConfigInput):
     const where = fromDotenv.has(name) ? ' (in .env)' : '';
     throw new ConfigError(`nanocode: ${name}${where} must be ${must}, not ${JSON.stringify(raw)}`);
   };
-  const settings = loadSettings(home, cwd);
+  const settings = loadSettings(home, cwd, trusted);
   return {
     cwd,
     home,
@@ -140,19 +155,42 @@ export function loadConfig({ flags = {}, env = process.env, cwd }: ConfigInput):
       editor: merged.VISUAL || merged.EDITOR || 'vi',
     },
     settings,
+    trust: trustInfo(state, cwd, ignored),
     commandEnv: commandEnv(merged, settings.bash?.allowEnv),
     redact: makeRedactor(merged),
   };
 }
 
-/** The environment with .env's variables added; those already set win, and NANOCODE_HOME is never taken from .env. */
-function withDotenv(env: Env, cwd: string): { merged: Env; fromDotenv: Set<string> } {
+/**
+ * The environment with .env's variables added; those already set win, and
+ * NANOCODE_HOME is never taken from .env. Before trust, only what
+ * splitProjectEnv lets through: a base URL there never gets the user's key.
+ */
+function withDotenv(env: Env, cwd: string, trusted: boolean): { merged: Env; fromDotenv: Set<string>; ignored: string[] } {
   const merged = { ...env };
   const fromDotenv = new Set<string>();
-  for (const [key, value] of Object.entries(readDotenv(cwd))) {
+  const all = readDotenv(cwd);
+  const split = trusted ? { apply: all, ignored: [] } : splitProjectEnv(all, env);
+  const { apply } = split;
+  // NANOCODE_HOME is never taken from .env, trusted or not: no point in asking for trust.
+  const ignored = split.ignored.filter((name) => name !== 'NANOCODE_HOME');
+  for (const [key, value] of Object.entries(apply)) {
     if (merged[key] !== undefined || key === 'NANOCODE_HOME') continue;
     merged[key] = value;
     fromDotenv.add(key);
   }
-  return { merged, fromDotenv };
+  return { merged, fromDotenv, ignored };
+}
+
+function trustInfo(state: TrustState, cwd: string, ignoredEnv: string[]): TrustInfo {
+  const manifest = configManifest(cwd);
+  const hasConfig = Object.keys(manifest).length > 0;
+  if (state === 'trusted') return { state, trusted: true, hasConfig };
+  // The .env lines a key from the same file made usable are not ignored; the rest of .env never needs trust.
+  const files = Object.entries(manifest).flatMap(([dir, items]) => Object.keys(items).filter((f) => f !== '.env').map((f) => (dir ? `${dir}/${f}` : f)));
+  const ignored = [...files, ...ignoredEnv.map((v) => `${v} from .env`)];
+  const notice = ignored.length
+    ? `ignoring this project's ${ignored.join(', ')} until you trust this folder (--trust, or answer yes when the interactive terminal asks)`
+    : undefined;
+  return { state, trusted: false, hasConfig, ...(notice && { notice }) };
 }

@@ -1,10 +1,13 @@
 // Settings files: ~/.nanocode/settings.json (or $NANOCODE_HOME/settings.json),
-// then the project's .nanocode/settings.json on top. Validated: a bad file is
-// a clear error, never a silent default.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// then the project's .nanocode/settings.json on top, which counts only in a
+// trusted folder. Validated: a bad file is a clear error, never a silent default.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { PERMISSION_MODES, type PermissionMode } from '../safety/modes.ts';
 import { ConfigError } from './providers.ts';
+
+const Rules = z.array(z.string()).optional();
 
 const SettingsSchema = z.object({
   bash: z
@@ -13,11 +16,31 @@ const SettingsSchema = z.object({
       allowEnv: z.array(z.string()).optional(),
     })
     .optional(),
+  /** Claude Code's shape: rules such as Bash(npm run test:*), and the mode a session starts in. */
+  permissions: z.object({ allow: Rules, ask: Rules, deny: Rules, defaultMode: z.enum(PERMISSION_MODES).optional() }).optional(),
+  sandbox: z.object({ enabled: z.boolean().optional() }).optional(),
 });
 
-export type Settings = z.infer<typeof SettingsSchema>;
+type SettingsFile = z.infer<typeof SettingsSchema>;
 
-function readSettings(path: string): Settings {
+/** One file's permission rules, with where they come from (for messages and relative paths). */
+export interface PermissionLists {
+  file: string;
+  allow: string[];
+  ask: string[];
+  deny: string[];
+}
+
+export interface Settings {
+  bash: { allowEnv: string[] };
+  /** The user's rules, then the project's (when trusted). */
+  permissions: PermissionLists[];
+  defaultMode?: PermissionMode;
+  /** false: commands run outside the OS sandbox. */
+  sandbox?: boolean;
+}
+
+function readSettings(path: string): SettingsFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -38,10 +61,35 @@ function readSettings(path: string): Settings {
   return parsed.data;
 }
 
-export function loadSettings(home: string, cwd: string): Settings {
-  const user = readSettings(join(home, 'settings.json'));
-  const project = readSettings(join(cwd, '.nanocode', 'settings.json'));
+const projectSettingsPath = (cwd: string) => join(cwd, '.nanocode', 'settings.json');
+
+/** The user's settings, and the project's on top when `trusted` (an untrusted file is not even read). */
+export function loadSettings(home: string, cwd: string, trusted: boolean): Settings {
+  const files = [join(home, 'settings.json'), ...(trusted ? [projectSettingsPath(cwd)] : [])].map((file) => ({ file, s: readSettings(file) }));
+  const last = <T>(pick: (s: SettingsFile) => T | undefined) => files.map((f) => pick(f.s)).filter((v) => v !== undefined).at(-1);
   return {
-    bash: { allowEnv: [...(user.bash?.allowEnv ?? []), ...(project.bash?.allowEnv ?? [])] },
+    bash: { allowEnv: files.flatMap((f) => f.s.bash?.allowEnv ?? []) },
+    permissions: files.map(({ file, s }) => ({ file, allow: s.permissions?.allow ?? [], ask: s.permissions?.ask ?? [], deny: s.permissions?.deny ?? [] })),
+    defaultMode: last((s) => s.permissions?.defaultMode),
+    sandbox: last((s) => s.sandbox?.enabled),
   };
+}
+
+/** Adds an allow rule to the project's settings ("yes, always for this project"), keeping the rest of the file. */
+export function addProjectRule(cwd: string, rule: string): void {
+  const path = projectSettingsPath(cwd);
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch {
+    // no file yet (a damaged one is replaced: it could not be loaded anyway)
+  }
+  const permissions = (json.permissions ?? {}) as { allow?: string[] };
+  const allow = Array.isArray(permissions.allow) ? permissions.allow : [];
+  if (!allow.includes(rule)) allow.push(rule);
+  json.permissions = { ...permissions, allow };
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(json, null, 2)}\n`);
+  renameSync(tmp, path);
 }

@@ -31,15 +31,13 @@ export interface SandboxSpec extends MountSpec {
 export interface SandboxCommand {
   command: string;
   args: string[];
-  /** The seccomp filter bwrap reads from fd 3; undefined on architectures without one. */
+  /** The seccomp filter bwrap reads from `seccompFd`; undefined on architectures without one. */
   seccomp?: Buffer;
+  seccompFd: number;
 }
 
-/** The fd bwrap reads the seccomp filter from (the stdio slot after stderr). */
-const SECCOMP_FD = 3;
-
-/** Flags every sandbox gets, the probe's included. */
-function baseArgs(network: boolean, seccomp: boolean): string[] {
+/** Flags every sandbox gets, the probe's included; the filter is read from fd `seccompFd`. */
+function baseArgs(network: boolean, seccompFd: number | undefined): string[] {
   return [
     '--ro-bind', '/', '/',
     '--dev', '/dev',
@@ -59,7 +57,7 @@ function baseArgs(network: boolean, seccomp: boolean): string[] {
     '--new-session',
     // Run as root, bwrap would keep every capability (remount / read-write).
     '--cap-drop', 'ALL',
-    ...(seccomp ? ['--seccomp', String(SECCOMP_FD)] : []),
+    ...(seccompFd !== undefined ? ['--seccomp', String(seccompFd)] : []),
   ];
 }
 
@@ -77,31 +75,38 @@ function mountArgs(m: Mounts): string[] {
  * today: killing its process group, or just the bwrap process, ends the PID
  * namespace and with it every process inside, setsid/nohup daemons included.
  * Creates missing protected folders (see sandboxMounts), so call it once per
- * shell start, not to print a command line.
+ * shell start, not to print a command line. `seccompFd` is the first fd the
+ * caller's stdio leaves free (3, or 4 for a shell that keeps fd 3 for itself).
  */
-export function sandboxCommand(bwrap: string, spec: SandboxSpec): SandboxCommand {
+export function sandboxCommand(bwrap: string, spec: SandboxSpec, seccompFd = 3): SandboxCommand {
   const seccomp = seccompFilter();
   return {
     command: bwrap,
-    args: [...baseArgs(spec.network, !!seccomp), ...mountArgs(sandboxMounts(spec)), '--', 'bash', '--noprofile', '--norc'],
+    args: [...baseArgs(spec.network, seccomp && seccompFd), ...mountArgs(sandboxMounts(spec)), '--', 'bash', '--noprofile', '--norc'],
     seccomp,
+    seccompFd,
   };
 }
 
 /**
- * Spawns the sandboxed shell. `options.stdio` gives the first three slots
- * (default pipes); a fourth carries the seccomp filter to bwrap, which reads
- * it whole before starting and closes it, so the shell never sees it.
+ * Spawns the sandboxed shell. `options.stdio` gives the slots the shell
+ * gets (default three pipes); one more carries the seccomp filter to bwrap,
+ * which reads it whole before starting and closes it, so the shell never sees it.
  */
 export function spawnSandboxed(bwrap: string, spec: SandboxSpec, options: SpawnOptions = {}): ChildProcess {
-  return spawnWithFilter(sandboxCommand(bwrap, spec), options);
+  return spawnWithFilter(sandboxCommand(bwrap, spec, stdioOf(options).length), options);
 }
 
-function spawnWithFilter({ command, args, seccomp }: SandboxCommand, options: SpawnOptions): ChildProcess {
-  const given = Array.isArray(options.stdio) ? options.stdio : [options.stdio ?? 'pipe', options.stdio ?? 'pipe', options.stdio ?? 'pipe'];
-  const stdio = [...given.slice(0, 3), ...(seccomp ? ['pipe' as const] : [])];
+type Stdio = Extract<SpawnOptions['stdio'], unknown[]>;
+
+function stdioOf(options: SpawnOptions): Stdio {
+  return Array.isArray(options.stdio) ? options.stdio : [options.stdio ?? 'pipe', options.stdio ?? 'pipe', options.stdio ?? 'pipe'];
+}
+
+function spawnWithFilter({ command, args, seccomp, seccompFd }: SandboxCommand, options: SpawnOptions): ChildProcess {
+  const stdio: Stdio = [...stdioOf(options).slice(0, seccompFd), ...(seccomp ? ['pipe' as const] : [])];
   const child = spawn(command, args, { ...options, stdio });
-  const filterPipe = child.stdio[SECCOMP_FD] as NodeJS.WritableStream | null | undefined;
+  const filterPipe = child.stdio[seccompFd] as NodeJS.WritableStream | null | undefined;
   filterPipe?.on('error', () => {}); // bwrap failed before reading it; its exit says why
   if (seccomp) filterPipe?.end(seccomp);
   return child;
@@ -140,7 +145,7 @@ async function detect(env: NodeJS.ProcessEnv): Promise<Sandbox> {
   if (!path) return { kind: 'none', why: 'bubblewrap (bwrap) is not installed' };
   const seccomp = seccompFilter();
   const child = spawnWithFilter(
-    { command: path, args: [...baseArgs(false, !!seccomp), '--', 'true'], seccomp },
+    { command: path, args: [...baseArgs(false, seccomp && 3), '--', 'true'], seccomp, seccompFd: 3 },
     { stdio: ['ignore', 'ignore', 'pipe'], env },
   );
   let stderr = '';

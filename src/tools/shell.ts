@@ -13,7 +13,12 @@
 // When a command ends, whatever it left running is killed (leftovers.ts). A
 // timeout or abort kills the shell too; the next command starts a fresh
 // shell in the last known directory.
-import { type ChildProcess, spawn } from 'node:child_process';
+//
+// In the OS sandbox (safety/sandbox.ts) the shell is bwrap's: killing bwrap
+// ends its PID namespace and everything in it, and leftovers are killed from
+// inside with `kill -9 -1`, which there reaches every process but the shell
+// and the namespace's init, setsid daemons included.
+import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -48,6 +53,15 @@ const DRAIN_MS = 1000;
 const live = new Set<Shell>();
 let exitHooked = false;
 
+/** How a shell is started: plain bash, or bash in the sandbox. */
+export interface Launcher {
+  spawn(options: SpawnOptions): ChildProcess;
+  /** The shell has a PID namespace of its own. */
+  sandboxed: boolean;
+}
+
+const plainBash: Launcher = { spawn: (options) => spawn('bash', ['--noprofile', '--norc'], options), sandboxed: false };
+
 /** Kills every shell and everything their commands started (SIGTERM, SIGHUP, exit). */
 export function killAllShells(): void {
   for (const shell of live) shell.kill();
@@ -59,10 +73,12 @@ export class Shell {
   private pending = Buffer.alloc(0);
   cwd: string;
   private readonly env: NodeJS.ProcessEnv;
+  private readonly launcher: Launcher;
 
-  constructor(cwd: string, env: NodeJS.ProcessEnv) {
+  constructor(cwd: string, env: NodeJS.ProcessEnv, launcher: Launcher = plainBash) {
     this.cwd = cwd;
     this.env = env;
+    this.launcher = launcher;
   }
 
   run(command: string, onData: OnData): Promise<ShellResult> {
@@ -78,6 +94,7 @@ export class Shell {
       `IFS= read -r -d '' __nc_cmd <<'NC_END_${nonce}'\n${command}\nNC_END_${nonce}\n` +
       `printf '\\036NC${nonce}+\\036' >&3; ` +
       'eval "$__nc_cmd" </dev/null >&3 2>&3 3>&-; __nc_s=$?; disown -a; ' +
+      (this.launcher.sandboxed ? 'kill -9 -1 2>/dev/null; ' : '') +
       `printf '\\036NC${nonce}=%d\\037%s\\036' "$__nc_s" "$PWD" >&3 || exit "$__nc_s"\n`;
     this.pending = Buffer.alloc(0);
     this.hold(child, true);
@@ -95,7 +112,7 @@ export class Shell {
   private start(): ChildProcess {
     // fd 3 carries the output; the shell's own stdout and stderr (its
     // noise, a `set -x` trace of this wrapper) go nowhere.
-    const child = spawn('bash', ['--noprofile', '--norc'], {
+    const child = this.launcher.spawn({
       cwd: nearestFolder(this.cwd),
       env: this.env,
       detached: true, // its own session and process group

@@ -9,6 +9,8 @@ import type { Sessions } from '../session/sessions.ts';
 import { summariseThreshold } from '../agent/compaction.ts';
 import { contextListing } from '../agent/context-files.ts';
 import { listModels } from '../model/list-models.ts';
+import type { Permissions } from '../safety/gate.ts';
+import { isPermissionMode, MODE_SUMMARY, PERMISSION_MODES } from '../safety/modes.ts';
 import { closest } from '../tools/similar.ts';
 import { type Style, wrapWords } from './ansi.ts';
 import { EXT_COMMANDS } from './ext-commands.ts';
@@ -32,6 +34,8 @@ export interface CommandContext {
   exit(code: number): void;
   /** Sends a prompt, as if typed (/skill:<name>). */
   prompt(text: string): void;
+  /** The permission gate, when there is one (/mode). */
+  permissions?: Permissions;
 }
 
 export interface Command {
@@ -253,6 +257,22 @@ export const COMMANDS: Command[] = [
     },
   },
   ...EXT_COMMANDS,
+  {
+    names: ['/mode'],
+    usage: '/mode [mode]',
+    help: 'show or set the permission mode (Shift+Tab cycles)',
+    whileRunning: true,
+    run: (ctx, arg) => {
+      const p = ctx.permissions;
+      if (!p) return ctx.print(['Permissions are not checked in this session.', '']);
+      if (arg) {
+        if (!isPermissionMode(arg)) return ctx.print([`No mode "${arg}": ${PERMISSION_MODES.join(', ')}.`, '']);
+        if (arg === 'bypassPermissions' && !p.bypassAllowed) return ctx.print(['bypassPermissions needs nanocode started with --yes or --permission-mode bypassPermissions.', '']);
+        p.mode = arg;
+      }
+      ctx.print([...PERMISSION_MODES.map((m) => `${m === p.mode ? '●' : ' '} ${ctx.style.bold(m.padEnd(18))} ${MODE_SUMMARY[m]}`), '']);
+    },
+  },
   {
     names: ['/quit', '/q', '/exit'],
     usage: '/quit, /q, exit',

@@ -25,6 +25,8 @@ export async function runHeadless(events: AsyncIterable<AgentEvent>, o: Headless
     if (o.mode === 'json') out.write(`${JSON.stringify(e)}\n`);
     else if (e.type === 'tool_call' && o.progress && !o.quiet) err.write(`⏺ ${e.name}(${summarize(e.args)})\n`);
     else if (e.type === 'tool_result' && o.progress && !o.quiet) err.write(`  ⎿ ${firstLine(e.content)}\n`);
+    // A refused call is the user's business even when quiet: they may want to allow it.
+    if (e.type === 'permission' && e.decision === 'deny' && o.mode === 'text') err.write(`nanocode: permission denied for ${e.name}: ${e.reason}\n`);
     if (e.type === 'retry' && !o.quiet && o.mode === 'text') {
       err.write(`retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt} of ${e.maxAttempts}): ${e.message}\n`);
     }

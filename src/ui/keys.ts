@@ -17,6 +17,7 @@ export type Key =
         | 'home'
         | 'end'
         | 'tab'
+        | 'shift-tab'
         | 'escape'
         | 'ctrl-c'
         | 'ctrl-d'
@@ -50,6 +51,7 @@ const CSI: Record<string, Key['name']> = {
   '1;5C': 'word-right',
   '1;3D': 'word-left',
   '1;3C': 'word-right',
+  Z: 'shift-tab',
 };
 
 const CONTROL: Record<string, Key['name']> = {

@@ -8,6 +8,7 @@ import type { AgentEvent } from '../protocol/events.ts';
 import { type Style, styleFor, visibleWidth, wrap } from './ansi.ts';
 import { commandNames, type CommandContext, findCommand } from './commands.ts';
 import { Editor } from './editor.ts';
+import { type Permissions, PermissionPrompt } from './question.ts';
 import { appendHistory, loadHistory } from './history.ts';
 import { ESCAPE_WAIT_MS, type Key, KeyReader } from './keys.ts';
 import { type Cursor, Screen } from './screen.ts';
@@ -24,6 +25,8 @@ export interface ReplOptions {
   output?: NodeJS.WriteStream;
   /** Aborted on SIGTERM or SIGHUP: the run is cancelled, then the REPL ends (130, as Ctrl-C). */
   signal?: AbortSignal;
+  /** The permission gate: the REPL answers its questions and cycles its mode (Shift+Tab, /mode). */
+  permissions?: Permissions;
 }
 
 const DOUBLE_CTRL_C_MS = 2000;
@@ -57,6 +60,7 @@ class Repl {
   private answer?: (yes: boolean) => void;
   private readonly promptOptions = { confirm: (question: string) => this.confirm(question) };
   private readonly signal?: AbortSignal;
+  private readonly questions: PermissionPrompt;
 
   constructor(o: ReplOptions) {
     this.agent = o.agent;
@@ -70,6 +74,7 @@ class Repl {
     this.screen = new Screen(this.output);
     this.editor = new Editor(loadHistory(o.home));
     this.transcript = this.newTranscript();
+    this.questions = new PermissionPrompt(o.permissions, () => this.draw(), (line) => this.print([this.style.gray(line), '']));
   }
 
   /** A transcript for the next run; the last thinking stays for Ctrl-O. */
@@ -153,7 +158,7 @@ class Repl {
       }
       prompt.push(...rows);
     });
-    return [[...live, '', ...prompt, this.status(), ...this.hints], cursor];
+    return this.questions.layout(live, this.status(), this.style, width) ?? [[...live, '', ...prompt, this.status(), ...this.hints], cursor];
   }
 
   private status(): string {
@@ -163,6 +168,7 @@ class Repl {
     const { steer, followUp } = a.queue;
     const queued = steer.length + followUp.length;
     if (queued) parts.push(`${queued} queued`);
+    parts.push(...this.questions.status());
     return this.style.gray(parts.join(' · '));
   }
 
@@ -179,6 +185,7 @@ class Repl {
   }
 
   private async onKey(key: Key): Promise<void> {
+    if (this.questions.key(key)) return;
     if (this.answer) {
       if (key.name === 'text' && /^y/i.test(key.text)) this.answer(true);
       else if ((key.name === 'text' && /^n/i.test(key.text)) || ['enter', 'escape', 'ctrl-c'].includes(key.name)) this.answer(false);
@@ -298,6 +305,7 @@ class Repl {
       },
       exit: (code) => this.finish(code),
       prompt: (text) => void this.run(this.agent.prompt(text, this.promptOptions)),
+      permissions: this.questions.permissions,
     };
     try {
       await cmd.run(ctx, line.slice(name.length).trim());

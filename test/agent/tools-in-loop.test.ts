@@ -101,7 +101,7 @@ it('lets variables named in settings through to commands; other secrets stay out
   mkdirSync(join(dir, '.nanocode'));
   writeFileSync(join(dir, '.nanocode/settings.json'), JSON.stringify({ bash: { allowEnv: ['GH_TOKEN'] } }));
   server = await startScriptedServer([{ toolCalls: [{ name: 'bash', args: { command: 'echo "gh=${GH_TOKEN:-none} key=${OPENAI_API_KEY:-none}"' } }] }, { text: 'ok' }]);
-  const r = await run(['check env'], { cwd: dir, env: { ...env(server), GH_TOKEN: 'ghp_allowed', NANOCODE_HOME: home } });
+  const r = await run(['--trust', 'check env'], { cwd: dir, env: { ...env(server), GH_TOKEN: 'ghp_allowed', NANOCODE_HOME: home } });
   expect(r.code).toBe(0);
   expect(JSON.stringify(server.turnRequests()[1].body.messages)).toContain('gh=ghp_allowed key=none');
 });
@@ -111,7 +111,7 @@ it('refuses an invalid settings file with a clear message and exit 2', async () 
   const { mkdirSync } = await import('node:fs');
   mkdirSync(join(dir, '.nanocode'));
   writeFileSync(join(dir, '.nanocode/settings.json'), JSON.stringify({ bash: { allowEnv: 'GH_TOKEN' } }));
-  const r = await run(['x'], { cwd: dir, env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' } });
+  const r = await run(['--trust', 'x'], { cwd: dir, env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' } });
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/\.nanocode\/settings\.json: bash\.allowEnv: .*expected array/i);
 });

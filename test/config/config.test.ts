@@ -141,7 +141,8 @@ describe('loadConfig', () => {
     const cwd = folder();
     mkdirSync(join(cwd, '.nanocode'));
     writeFileSync(join(cwd, '.nanocode/settings.json'), '{ nope');
-    expect(() => load({}, cwd)).toThrow(`${join(cwd, '.nanocode/settings.json')} is not valid JSON`);
+    // Read at all only in a trusted folder.
+    expect(() => loadConfig({ env: {}, cwd, flags: { home: tempDir('nanocode-home-'), trust: true } })).toThrow(`${join(cwd, '.nanocode/settings.json')} is not valid JSON`);
   });
 });
 

@@ -3,7 +3,7 @@
 // run ended, exit 128 + n); a finished command leaves nothing running; a
 // command that redirects or closes the shell's output still finishes.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, baseEnv, jsonLines, start, tempDir } from '../support/cli.ts';
@@ -110,7 +110,8 @@ describe('signals end nanocode as Ctrl-C does', () => {
   it('SIGTERM while waiting for the model cancels the request, kills the idle shell of an earlier command, exit 143', async () => {
     server = await startScriptedServer([bash('echo $$ > shell.pid'), { text: 'never finished', chunkDelayMs: 60_000 }]);
     const ws = workspace();
-    const { child, done } = await headless(ws, ['run it']);
+    // Outside the sandbox: inside it, $$ is the shell's PID in a namespace of its own.
+    const { child, done } = await headless(ws, ['--sandbox', 'off', 'run it']);
     await waitUntil(() => server!.turnRequests().length === 2, 'the second model request');
     const shell = Number(readFileSync(join(ws.cwd, 'shell.pid'), 'utf8'));
     pids.push(shell);
@@ -189,6 +190,8 @@ describe('signals end nanocode as Ctrl-C does', () => {
   it('SIGTERM in an idle REPL ends it cleanly and kills the shell an earlier command left waiting, exit 143', async () => {
     server = await startScriptedServer([bash('echo $$ > shell.pid'), { text: 'Noted the shell.' }]);
     const ws = workspace();
+    // Outside the sandbox: inside it, $$ is the shell's PID in a namespace of its own.
+    writeFileSync(join(ws.home, 'settings.json'), '{"sandbox":{"enabled":false}}');
     pane = openPane({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server!.openaiBaseURL, NANOCODE_MODEL: 'scripted-model', NANOCODE_HOME: ws.home }, { cwd: ws.cwd });
     await pane.waitFor('/help for commands');
     pane.submit('note the shell');

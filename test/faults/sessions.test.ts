@@ -177,7 +177,8 @@ it('a full disk mid-run: one warning, the run goes on, and the session continues
     { toolCalls: [{ name: 'bash', args: { command: `head -c 1000000 /dev/zero > ${dir}/filler 2>/dev/null; seq 1 3000` } }] },
     { text: 'finished anyway' },
   ]);
-  const r = await run(['fill the disk'], { cwd: w.cwd, env: env(server, w) });
+  // The command writes into nanocode's own folder, which the gate asks for and the sandbox keeps read-only.
+  const r = await run(['--yes', '--sandbox', 'off', 'fill the disk'], { cwd: w.cwd, env: env(server, w) });
   expect(r.code).toBe(0);
   expect(r.stdout).toBe('finished anyway\n');
   expect(r.stderr).toBe('nanocode: session no longer saved: ENOSPC: no space left on device, write\n');
@@ -232,7 +233,8 @@ it('a session file made unwritable mid-run: a warning, the run goes on', async (
   const dir = sessionFolder(w);
   server = await startScriptedServer([{ toolCalls: [{ name: 'bash', args: { command: `chattr +i ${dir}/*.jsonl ${dir} && echo locked` } }] }, { text: 'carried on' }]);
   cleanups.push(() => void spawnSync('sh', ['-c', `chattr -i ${dir}/*.jsonl ${dir}`]));
-  const r = await run(['lock it'], { cwd: w.cwd, env: env(server, w) });
+  // chattr needs a capability the sandbox drops, on files in nanocode's own folder.
+  const r = await run(['--yes', '--sandbox', 'off', 'lock it'], { cwd: w.cwd, env: env(server, w) });
   expect(r.code).toBe(0);
   expect(r.stdout).toBe('carried on\n');
   expect(r.stderr).toBe('nanocode: session no longer saved: EPERM: operation not permitted, write\n');
@@ -306,6 +308,8 @@ it('/clear, /fork and /resume in the REPL close the session file they leave', as
     { toolCalls: [{ name: 'bash', args: { command: "ls -l /proc/$PPID/fd | grep -c '[.]jsonl$'" } }] },
     { text: 'counted' },
   ]);
+  // The command looks at nanocode's own process, which the sandbox hides.
+  writeFileSync(join(w.home, 'settings.json'), '{"sandbox":{"enabled":false}}');
   pane = openPane(env(server, w), { cwd: w.cwd });
   await pane.waitFor('/help for commands');
   pane.submit('one');

@@ -147,7 +147,7 @@ it('completes slash commands with Tab, suggests for unknown ones, and exits on /
   await pane.waitFor(/^› \/tools\s*$/m);
   pane.keys('C-u');
   pane.submit('/modle');
-  await pane.waitFor('Unknown command /modle. Did you mean /model?');
+  await pane.waitFor('Unknown command /modle. Did you mean /model, /mode?');
   pane.submit('/quit');
   await pane.waitFor('EXIT:0');
 });

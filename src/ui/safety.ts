@@ -1,0 +1,67 @@
+// The safety layer as the command line sets it up, the same for every
+// frontend: the configuration as trust allows it (the interactive terminal
+// asks once per project), the permission gate with the rules of the settings
+// and the flags, and a bash tool whose shell lives in the OS sandbox.
+import { homedir, tmpdir } from 'node:os';
+import { builtinTools } from '../agent/toolset.ts';
+import type { Args } from '../args.ts';
+import { type Config, loadConfig } from '../config/config.ts';
+import { addProjectRule } from '../config/settings.ts';
+import { projectRoot, recordTrust } from '../config/trust.ts';
+import type { Tool } from '../protocol/tool.ts';
+import { makeGate, type Permissions } from '../safety/gate.ts';
+import { parseRule, parseRuleSet, type RuleSet } from '../safety/rules.ts';
+import { ShellSandbox } from '../safety/shell-sandbox.ts';
+import { makeBashTool } from '../tools/bash.ts';
+import { askTrust } from './question.ts';
+
+export interface Safety {
+  config: Config;
+  permissions: Permissions;
+  /** The toolset for Agent.create: --tools' names, bash replaced by the sandboxed one. */
+  tools: Array<Tool | string>;
+}
+
+/** Throws ConfigError for a bad rule or settings file. */
+export async function setUpSafety(args: Args, cwd: string, interactive: boolean, warn: (message: string) => void): Promise<Safety> {
+  const load = () => loadConfig({ flags: { model: args.model, trust: args.trust }, cwd });
+  let config = load();
+  const { state, hasConfig } = config.trust;
+  if (interactive && hasConfig && (state === 'unknown' || state === 'changed')) {
+    recordTrust(config.home, cwd, await askTrust(projectRoot(cwd), state === 'changed'));
+    config = load();
+  }
+  if (config.trust.notice) warn(config.trust.notice);
+
+  const home = homedir();
+  const origin = (label: string) => ({ label, root: cwd, home });
+  const flags: RuleSet = { allow: args.allow.map((r) => parseRule(r, origin('--allow'))), ask: [], deny: args.deny.map((r) => parseRule(r, origin('--deny'))) };
+  const rules = [...config.settings.permissions.map((p) => parseRuleSet(p, origin(p.file))), flags];
+  const mode = args.permissionMode ?? config.settings.defaultMode ?? 'default';
+
+  const sandbox = new ShellSandbox({
+    // --sandbox on insists on it; the setting can only turn it off.
+    setting: args.sandbox ?? (config.settings.sandbox === false ? false : undefined),
+    spec: { workspace: cwd, tmp: tmpdir(), nanocodeHome: config.home },
+    env: config.commandEnv,
+    notify: warn,
+  });
+  const permissions = makeGate({
+    mode,
+    bypassAllowed: args.permissionMode === 'bypassPermissions',
+    rules,
+    cwd,
+    home,
+    nanocodeHome: config.home,
+    sandboxed: () => sandbox.sandboxed(),
+    shellCwd: () => sandbox.cwd,
+    grantNetwork: (command) => sandbox.grantNetwork(command),
+    saveRule: (rule) => {
+      addProjectRule(cwd, rule);
+      // The person wrote this config: it must not make the folder look changed (unless they chose not to trust it).
+      if (config.trust.state !== 'untrusted') recordTrust(config.home, cwd, true);
+    },
+  });
+  const names = args.tools ?? builtinTools.map((t) => t.name);
+  return { config, permissions, tools: names.map((n) => (n === 'bash' ? makeBashTool(sandbox) : n)) };
+}
