@@ -56,7 +56,7 @@ it('the model finds a tool with mcp_search, inspects it and calls it; each resul
     { toolCalls: [{ name: 'mcp_call', args: { server: 'ghost', tool: 'anything', arguments: {} } }] },
     { text: 'all done' },
   ]);
-  const result = await run(['--no-session', 'use the MCP servers'], { env: env(model, h) });
+  const result = await run(['--no-session', '--allow', 'mcp__everything', '--allow', 'mcp__ghost', 'use the MCP servers'], { env: env(model, h) });
   expect(result.code, result.stderr).toBe(0);
   expect(result.stdout).toContain('all done');
 
