@@ -5,14 +5,14 @@
 // finds exactly this test's servers, with a helper process beside it, as a
 // server started through npx has: the helper outlives a server that merely
 // exits on end of input, unless nanocode ends the server's process group.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { run, tempDir } from '../support/cli.ts';
 import { expectGone, killAll, pidsOf, uniqueName, waitUntil } from '../support/scenario.ts';
 import { type ScriptedServer, startScriptedServer } from '../support/scripted-server.ts';
 import { openPane, type Pane } from '../support/tmux.ts';
-import { EVERYTHING } from './servers.ts';
+import { EVERYTHING, startHttpEverything } from './servers.ts';
 
 let model: ScriptedServer | undefined;
 let pane: Pane | undefined;
@@ -109,4 +109,117 @@ it('in the REPL, /mcp shows the servers, /mcp search starts them and finds tools
   await pane.waitFor('EXIT:0');
   await expectServerGone(first);
   await expectServerGone(second);
+});
+
+describe('the permission gate', () => {
+  /** A home whose server-everything also offers echo directly, as mcp__everything__echo. */
+  const directHome = (name: string) => home({ everything: { ...everything(name), directTools: ['echo'] } });
+  const script = () => [
+    { toolCalls: [{ name: 'mcp_search', args: { query: 'echo' } }] },
+    { toolCalls: [{ name: 'mcp_inspect', args: { server: 'everything', tool: 'echo' } }] },
+    { toolCalls: [{ name: 'mcp_call', args: { server: 'everything', tool: 'echo', arguments: { message: 'through mcp_call' } } }] },
+    { toolCalls: [{ name: 'mcp__everything__echo', args: { message: 'directly' } }] },
+    { toolCalls: [{ name: 'mcp_call', args: { server: 'everything', tool: 'get-sum', arguments: { a: 2, b: 3 } } }] },
+    { text: 'done' },
+  ];
+
+  it('headless, a call of a server tool is refused through either path unless a rule allows it; search and inspect never ask', async () => {
+    const name = uniqueName('everything');
+    model = await startScriptedServer(script());
+    const result = await run(['--no-session', 'use MCP'], { env: env(model, directHome(name)) });
+    expect(result.code, result.stderr).toBe(0);
+    const [search, inspect, call, direct, sum] = toolResults(model);
+    expect(search).toContain('[everything] echo');
+    expect(inspect).toContain('"message": {');
+    expect(call).toMatch(/^Permission denied: .*mcp__everything__echo/s);
+    expect(direct).toMatch(/^Permission denied: .*mcp__everything__echo/s);
+    expect(sum).toMatch(/^Permission denied: .*mcp__everything__get-sum/s);
+    expect(result.stderr).toContain('nanocode: permission denied for mcp_call');
+    expect(result.stderr).toContain('nanocode: permission denied for mcp__everything__echo');
+    await expectServerGone(name);
+  });
+
+  it('an allow rule lets the calls run; with --yes, a deny rule still blocks both paths to its tool and no other', async () => {
+    const allowed = uniqueName('everything');
+    model = await startScriptedServer(script());
+    let result = await run(['--no-session', '--allow', 'mcp__everything__*', 'use MCP'], { env: env(model, directHome(allowed)) });
+    expect(result.code, result.stderr).toBe(0);
+    expect(toolResults(model).slice(2)).toEqual(['Echo: through mcp_call', 'Echo: directly', 'The sum of 2 and 3 is 5.']);
+    await model.close();
+
+    const denied = uniqueName('everything');
+    model = await startScriptedServer(script());
+    result = await run(['--no-session', '--yes', '--deny', 'mcp__everything__echo', 'use MCP'], { env: env(model, directHome(denied)) });
+    expect(result.code, result.stderr).toBe(0);
+    const [, , call, direct, sum] = toolResults(model);
+    expect(call).toMatch(/^Permission denied: .*deny rule mcp__everything__echo/s);
+    expect(direct).toMatch(/^Permission denied: .*deny rule mcp__everything__echo/s);
+    expect(sum).toBe('The sum of 2 and 3 is 5.');
+    await expectServerGone(allowed);
+    await expectServerGone(denied);
+  });
+});
+
+it('a server killed mid-session is reported, and the next call starts it again', async () => {
+  const name = uniqueName('everything');
+  const echo = (message: string) => ({ toolCalls: [{ name: 'mcp_call', args: { server: 'everything', tool: 'echo', arguments: { message } } }] });
+  let killed = false;
+  model = await startScriptedServer([echo('one'), echo('two'), echo('three'), { text: 'done' }], {
+    // Once the first result is in, the server dies before the model answers.
+    respond: (body) => {
+      if (!killed && JSON.stringify(body.messages).includes('Echo: one')) {
+        killed = true;
+        killAll(name);
+      }
+      return undefined;
+    },
+  });
+  const result = await run(['--no-session', '--allow', 'mcp__everything', 'echo three times'], { env: env(model, home({ everything: everything(name) })) });
+  expect(result.code, result.stderr).toBe(0);
+  expect(killed).toBe(true);
+  const [one, two, three] = toolResults(model);
+  expect(one).toBe('Echo: one');
+  // The death is seen before the second call (it restarts with a note) or during it (it fails, and the third restarts).
+  const reported = two.startsWith('(MCP server "everything" exited (signal SIGKILL) and was started again.)') ? two : three;
+  expect(reported).toBe('(MCP server "everything" exited (signal SIGKILL) and was started again.)\nEcho: ' + (reported === two ? 'two' : 'three'));
+  if (reported === three) expect(two).toContain('MCP server "everything" exited (signal SIGKILL)');
+  expect(result.stderr).toContain('nanocode: MCP server "everything" exited (signal SIGKILL)');
+  await expectServerGone(name);
+});
+
+it('a server over Streamable HTTP is called through the binary', async () => {
+  const http = await startHttpEverything('streamableHttp');
+  try {
+    model = await startScriptedServer([
+      { toolCalls: [{ name: 'mcp_call', args: { server: 'remote', tool: 'echo', arguments: { message: 'over http' } } }] },
+      { text: 'done' },
+    ]);
+    const result = await run(['--no-session', '--allow', 'mcp__remote', 'call it'], { env: env(model, home({ remote: { type: 'http', url: http.url } })) });
+    expect(result.code, result.stderr).toBe(0);
+    expect(toolResults(model)).toEqual(['Echo: over http']);
+  } finally {
+    http.stop();
+  }
+});
+
+it("an untrusted project's .mcp.json server does not start, nor get offered; trusted, it does", async () => {
+  const name = uniqueName('everything');
+  const cwd = tempDir('project-');
+  const marker = join(cwd, 'started');
+  const server = { command: 'bash', args: ['-c', `touch '${marker}'; exec -a ${name} "${process.execPath}" "${EVERYTHING}" stdio`], directTools: true };
+  names.push(name);
+  writeFileSync(join(cwd, '.mcp.json'), JSON.stringify({ mcpServers: { project: server } }));
+  model = await startScriptedServer([{ text: 'ok' }, { text: 'ok' }]);
+  const h = tempDir('nanocode-home-');
+  const untrusted = await run(['--no-session', 'hi'], { cwd, env: env(model, h) });
+  expect(untrusted.code, untrusted.stderr).toBe(0);
+  expect(untrusted.stderr).toContain("nanocode: ignoring this project's .mcp.json until you trust this folder");
+  expect(existsSync(marker)).toBe(false);
+  expect(model.turnRequests()[0].body.tools.map((t: any) => t.function.name).filter((t: string) => t.startsWith('mcp'))).toEqual([]);
+
+  const trusted = await run(['--no-session', '--trust', 'hi'], { cwd, env: env(model, h) });
+  expect(trusted.code, trusted.stderr).toBe(0);
+  expect(existsSync(marker)).toBe(true);
+  expect(model.turnRequests()[1].body.tools.map((t: any) => t.function.name)).toContain('mcp__project__echo');
+  await expectGone(name);
 });
