@@ -2,7 +2,9 @@
 //  - grep for a literal over a generated 50,000-file tree: nanocode's grep
 //    (ripgrep path) vs rg alone, and the JavaScript fallback;
 //  - read of a 100-line window deep in a 1 GB file: time and peak RSS, vs sed;
-//  - edit of a 10 MB file vs a bare read-replace-write.
+//  - edit of a 10 MB file vs a bare read-replace-write;
+//  - the bash tool: 100 commands through its persistent shell, with and
+//    without the OS sandbox (bubblewrap), interleaved.
 //
 //   npm run bench:tools [-- --runs 7]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -10,6 +12,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ShellSandbox } from '../src/safety/shell-sandbox.ts';
+import { closeShell, makeBashTool } from '../src/tools/bash.ts';
 import { editTool } from '../src/tools/edit.ts';
 import { grepTool } from '../src/tools/grep.ts';
 
@@ -96,3 +100,22 @@ for (let i = 0; i < runs; i++) {
 console.log(`edit, one replacement in a ${(Buffer.byteLength(lines) / 1e6).toFixed(1)} MB file, median of ${runs}:`);
 row('read, replace, write (bare)', median(bare), median(bare));
 row('nanocode edit (checks, diff, atomic)', median(edits), median(bare));
+
+// 4. the bash tool, 100 commands per shell, plain and sandboxed in turn.
+const COMMANDS = 100;
+const sandbox = (setting: boolean) => new ShellSandbox({ setting, spec: { workspace: work, tmp: tmpdir(), nanocodeHome: join(work, 'home') }, env: process.env, notify() {} });
+const kinds = { plain: makeBashTool(sandbox(false)), sandboxed: makeBashTool(sandbox(true)) };
+const perCommand: Record<keyof typeof kinds, number[]> = { plain: [], sandboxed: [] };
+const sandboxHere = await sandbox(true).sandboxed();
+for (let i = 0; i < runs; i++) {
+  for (const kind of sandboxHere ? (['plain', 'sandboxed'] as const) : (['plain'] as const)) {
+    const c = ctx(process.env);
+    await kinds[kind].execute({ command: 'true' }, c); // the shell starts
+    perCommand[kind].push((await timed(async () => { for (let n = 0; n < COMMANDS; n++) await kinds[kind].execute({ command: 'true' }, c); })) / COMMANDS);
+    closeShell(c.state);
+  }
+}
+console.log(`bash tool, per command (${COMMANDS} through one shell), median of ${runs}:`);
+row('plain bash', median(perCommand.plain), median(perCommand.plain));
+if (sandboxHere) row('in the sandbox (bubblewrap)', median(perCommand.sandboxed), median(perCommand.plain));
+else console.log('  in the sandbox: not here (bubblewrap is missing or cannot run)');
