@@ -108,7 +108,7 @@ async function main(argv: string[]): Promise<number> {
     const { runRpc } = await import('./ui/rpc.ts');
     const stop = new AbortController();
     ending.cancel = () => stop.abort();
-    const code = await runRpc({ agent, signal: stop.signal });
+    const code = await runRpc({ agent, signal: stop.signal, permissions: safety.permissions });
     await agent.close();
     return ending.exitCode ?? code;
   }
