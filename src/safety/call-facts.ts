@@ -7,7 +7,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { parsePatch } from 'diff';
 import type { GateCall } from '../protocol/tool.ts';
 import { analyzeCommand, type Analysis } from './command-analysis.ts';
-import { CLASSES, type SimpleCommand } from './command-types.ts';
+import { CLASSES, type ShellMemory, type SimpleCommand } from './command-types.ts';
 import type { CallFacts } from './modes.ts';
 import { isInside, isProtectedPath, isSecretPath, type Places } from './places.ts';
 import { renderCommand, type PermissionRequest } from './rules.ts';
@@ -24,6 +24,8 @@ export interface Scope extends Places {
   /** Where the shell is now (an earlier `cd`); the workspace (cwd) otherwise. */
   shellCwd: string;
   sandboxed: boolean;
+  /** What earlier commands left in the persistent shell. */
+  shell?: ShellMemory;
 }
 
 export interface CallItems {
@@ -50,7 +52,7 @@ export async function callItems(call: GateCall, scope: Scope): Promise<CallItems
 async function commandItems(command: string, scope: Scope): Promise<CallItems> {
   let analysis: Analysis;
   try {
-    analysis = await analyzeCommand(command, { cwd: scope.shellCwd, home: scope.home, workspace: scope.cwd });
+    analysis = await analyzeCommand(command, { cwd: scope.shellCwd, home: scope.home, workspace: scope.cwd, ...(scope.shell && { shell: scope.shell }) });
   } catch (err) {
     analysis = { class: 'dangerous', commands: [], reasons: [`the command could not be analysed (${(err as Error).message})`] };
   }

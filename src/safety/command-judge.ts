@@ -3,7 +3,7 @@
 // command's rule.
 import { posix } from 'node:path';
 import { ruleFor } from './command-rules.ts';
-import type { Invocation, Verdict, Word } from './command-types.ts';
+import { type Invocation, type Verdict, type Word, worst } from './command-types.ts';
 import { commandAfter, dangerous, readOnly, workspace, writes } from './rules-common.ts';
 
 export interface Judged {
@@ -13,6 +13,8 @@ export interface Judged {
   cd?: string | null;
   /** Variables a wrapper sets for the command (`env LD_PRELOAD=… ls`). */
   assigns: string[];
+  /** The arguments of the command that runs, once wrappers are seen through. */
+  args: Word[];
 }
 
 /** Wrappers that run the rest of their arguments as a command; they return it, or null when used alone. */
@@ -57,7 +59,8 @@ function commandName(value: string): string {
 export function judgeSimple(
   words: Word[],
   invoke: (name: string, args: Word[]) => Invocation,
-  functions: ReadonlyMap<string, Verdict>,
+  /** The verdict of a function or alias of that name, judged where it is called; undefined for none. */
+  defined: (name: string, args: Word[]) => Verdict | undefined,
 ): Judged {
   const assigns: string[] = [];
   let rest = words;
@@ -71,25 +74,31 @@ export function judgeSimple(
   }
   const [head, ...args] = rest;
   const shownArgs = args.map((a) => a.value ?? a.text);
-  if (!head) return { entry: { name: '', args: [] }, verdict: readOnly, assigns };
+  if (!head) return { entry: { name: '', args: [] }, verdict: readOnly, assigns, args };
   if (head.value === null) {
     return {
       entry: { name: head.text, args: shownArgs, computed: true },
       verdict: dangerous(`the command name is computed (${head.text})`),
       assigns,
+      args,
     };
   }
   const name = commandName(head.value);
   const entry = { name, args: shownArgs };
-  const verdict = functions.get(name) ?? judgeByRule(name, args, invoke);
+  // A function or alias may shadow a command, or may not be defined at all any
+  // more (unset, or defined in a subshell): both are judged, and the worse counts.
+  const body = head.value.includes('/') ? undefined : defined(name, args);
+  const rule = judgeByRule(name, args, invoke);
+  const verdict = body ? (rule ? worst([body, rule]) : body) : (rule ?? workspace(`runs ${name}`));
   const cd = name === 'cd' || name === 'pushd' ? cdTarget(args) : name === 'popd' ? null : undefined;
-  return { entry, verdict, assigns, ...(cd !== undefined && { cd }) };
+  return { entry, verdict, assigns, args, ...(cd !== undefined && { cd }) };
 }
 
-function judgeByRule(name: string, args: Word[], invoke: (name: string, args: Word[]) => Invocation): Verdict {
+/** The command's own rule; undefined for a name no rule knows. */
+function judgeByRule(name: string, args: Word[], invoke: (name: string, args: Word[]) => Invocation): Verdict | undefined {
   if (name.includes('/')) return workspace(`runs the program ${name}`);
   const rule = ruleFor(name);
-  return rule ? rule(invoke(name, args)) : workspace(`runs ${name}`);
+  return rule?.(invoke(name, args));
 }
 
 /** `env -S 'a b'` splits its string into words. */

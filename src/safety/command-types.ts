@@ -39,12 +39,33 @@ export interface SimpleCommand {
   reason?: string;
   /** The name is only known when the command runs ($x, $(…)): always dangerous. */
   computed?: boolean;
+  /** Where it runs; null when only running the line would tell (`cd "$x"`). */
+  cwd: string | null;
 }
 
 export interface Analysis {
   class: CommandClass;
   commands: SimpleCommand[];
   reasons: string[];
+  /** What this line leaves in the persistent shell for later calls. */
+  shell?: ShellMemory;
+}
+
+/** A function or alias the shell keeps: a later command of that name runs its body. */
+export interface Definition {
+  kind: 'function' | 'alias';
+  body: string;
+}
+
+/**
+ * What earlier calls left in the persistent shell that changes what a later
+ * call's words mean: its functions and aliases (judged again where they are
+ * called), and, when something the analysis cannot follow happened (PATH
+ * changed, a file sourced), why no command name can be taken at its word.
+ */
+export interface ShellMemory {
+  definitions: Map<string, Definition>;
+  opaque?: string;
 }
 
 export interface AnalysisContext {
@@ -53,6 +74,8 @@ export interface AnalysisContext {
   home: string;
   /** The workspace root, when the shell has moved below it; defaults to cwd. */
   workspace?: string;
+  /** What earlier calls left in the shell. */
+  shell?: ShellMemory;
 }
 
 /** Where the command reads its standard input from, as far as interpreters care. */

@@ -4,8 +4,9 @@
 import { judgePath, worstPlace, type PathScope } from './command-paths.ts';
 import { judgeSimple, judgeWrite } from './command-judge.ts';
 import {
-  type Invocation, type SimpleCommand, type Stdin, type Verdict, type Word, worst,
+  type Invocation, type ShellMemory, type SimpleCommand, type Stdin, type Verdict, type Word, worst,
 } from './command-types.ts';
+import { aliasDefinitions, judgeDefined, opaqueChange, opaqueVerdict } from './shell-memory.ts';
 import type { ParseShell, SyntaxNode } from './shell-parser.ts';
 import { expandBraces, wordOf } from './shell-words.ts';
 
@@ -35,15 +36,18 @@ const HEREDOC_PARTS = new Set(['heredoc_start', 'heredoc_body', 'heredoc_end', '
 
 export class Walker {
   readonly commands: SimpleCommand[] = [];
-  /** Functions defined so far, with the verdict of their bodies. */
-  private readonly functions = new Map<string, Verdict>();
+  /** What the shell will hold after this line: earlier calls' definitions, and this line's. */
+  readonly shell: ShellMemory;
+  /** Functions and aliases being expanded, so that recursion stops. */
+  private readonly expanding = new Set<string>();
 
   private readonly parse: ParseShell;
   private readonly scope: { home: string; workspace: string };
 
-  constructor(parse: ParseShell, scope: { home: string; workspace: string }) {
+  constructor(parse: ParseShell, scope: { home: string; workspace: string }, shell?: ShellMemory) {
     this.parse = parse;
     this.scope = scope;
+    this.shell = { definitions: new Map(shell?.definitions), ...(shell?.opaque && { opaque: shell.opaque }) };
   }
 
   /** Analyses shell source; the verdict of everything it runs. */
@@ -201,15 +205,29 @@ export class Walker {
   private functionDefinition(node: SyntaxNode, st: State): void {
     const name = node.childForFieldName('name')?.text ?? '';
     const start = this.commands.length;
-    // The body runs when the function is called, maybe later in the same shell: judge it now.
+    // Judged here as written, and again wherever it is called (where `cd` may have taken the shell).
     this.children(node, fork(st));
     const body = this.commands.slice(start);
-    const recursive = body.some((cmd) => cmd.name === name);
-    const verdict: Verdict = recursive
-      ? { class: 'dangerous', reason: `the function ${name} calls itself (a fork bomb when piped or backgrounded)` }
-      : worst(body);
-    if (recursive) Object.assign(body.find((cmd) => cmd.name === name)!, verdict);
-    this.functions.set(name, verdict);
+    const self = body.find((cmd) => cmd.name === name);
+    if (self) {
+      const reason = `the function ${name} calls itself (a fork bomb when piped or backgrounded)`;
+      Object.assign(self, { class: 'dangerous', reason });
+    }
+    // Kept even when defined in a subshell: a definition only ever makes a call of its name ask more.
+    this.shell.definitions.set(name, { kind: 'function', body: node.childForFieldName('body')?.text ?? '' });
+  }
+
+  /** A command named like a function or alias runs its body, judged where it is called. */
+  private defined(name: string, args: Word[], st: State): Verdict | undefined {
+    const definition = this.shell.definitions.get(name);
+    if (!definition) return undefined;
+    if (this.expanding.has(name)) return { class: 'dangerous', reason: `the ${definition.kind} ${name} calls itself (a fork bomb when piped or backgrounded)` };
+    this.expanding.add(name);
+    try {
+      return judgeDefined(name, definition, args, (code, what) => this.source(code.value ?? '', { ...st, tail: undefined }, what));
+    } finally {
+      this.expanding.delete(name);
+    }
   }
 
   /** Judges one simple command (and whatever it runs), lists it, and returns its verdict. */
@@ -219,6 +237,7 @@ export class Walker {
       args: [],
       redirects: [...st.redirects, ...redirects].map((r) => ({ op: r.op, target: r.target.text })),
       class: 'read-only',
+      cwd: st.dir.cwd,
     };
     this.commands.push(entry);
     const scope = this.pathScope(st);
@@ -232,9 +251,11 @@ export class Walker {
         ? { class: 'dangerous', reason: `${what} runs generated text (${code.text})` }
         : this.source(code.value, st, what)),
     });
-    const judged = judgeSimple(words, invocation, this.functions);
-    Object.assign(entry, judged.entry);
+    const judged = judgeSimple(words, invocation, (name, args) => this.defined(name, args, st));
+    Object.assign(entry, judged.entry, { cwd: st.dir.cwd });
     const verdicts: Verdict[] = [judged.verdict];
+    if (this.shell.opaque && judged.verdict.class === 'read-only' && entry.name) verdicts.push(opaqueVerdict(entry.name, this.shell.opaque));
+    this.remember(entry.name, judged.args, assigns);
     for (const r of [...st.redirects, ...redirects]) {
       if (OUTPUT_OPS.has(r.op) && !/^(\d+|-)$/.test(r.target.value ?? '')) verdicts.push(judgeWrite(r.op, r.target, invocation(entry.name, [])));
     }
@@ -247,6 +268,17 @@ export class Walker {
     if (verdict.reason) entry.reason = verdict.reason;
     if (judged.cd !== undefined) st.dir.cwd = judged.cd === null ? null : resolveCd(judged.cd, scope);
     return verdict;
+  }
+
+  /** What the command leaves in the shell: aliases, and changes the analysis cannot follow. */
+  private remember(name: string, args: Word[], assigns: string[]): void {
+    if (name === 'alias') {
+      for (const alias of aliasDefinitions(args)) {
+        if (alias.body === null) this.shell.opaque ??= `an alias was given a body known only when it ran`;
+        else this.shell.definitions.set(alias.name, { kind: 'alias', body: alias.body });
+      }
+    }
+    this.shell.opaque ??= opaqueChange(name, args, assigns);
   }
 
   private vars(st: State) {

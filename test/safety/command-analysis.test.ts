@@ -81,7 +81,6 @@ const WORKSPACE: Row[] = [
   ['pkill -f my-server', 'workspace'],
   ['find . -type d -name __pycache__ -exec rm -rf {} +', 'workspace'],
   ['tar -xzf release.tgz', 'workspace'],
-  ['git() { echo "no git here"; }; git push', 'read-only'],
   ['/usr/bin/env node x.js', 'workspace'],
 ];
 
@@ -237,6 +236,13 @@ const OBFUSCATED: Row[] = [
   ['cat <<EOF\n$(rm -rf ~)\nEOF', 'dangerous', 'outside the workspace'],
   ['exec 3>/dev/sda', 'dangerous', 'device'],
   ['alias ls="rm -rf ~"', 'dangerous'],
+  // A function may not exist when called (defined in a branch not taken, a subshell, or
+  // unset): the command it shadows is judged too.
+  ['git() { echo "no git here"; }; git push', 'dangerous', 'git push'],
+  ['if false; then git() { :; }; fi; git push', 'dangerous', 'git push'],
+  // A body runs where it is called, after cd has moved the shell.
+  ['f() { rm -rf build; }; cd ~; f', 'dangerous', 'outside the workspace: build'],
+  ['f() { rm -rf build; }; cd ~ && f', 'dangerous', 'the function f'],
   ['trap "rm -rf ~" EXIT', 'dangerous'],
   ['echo "unterminated', 'dangerous', 'could not be parsed'],
   ['{rm,-rf,~}', 'dangerous'],
