@@ -26,6 +26,12 @@ export interface Word {
   value: string | null;
 }
 
+/** `NAME=value` before a command, after export/declare, or given to env. */
+export interface Assignment {
+  name: string;
+  value: Word;
+}
+
 export interface Redirect {
   op: string;
   target: string;

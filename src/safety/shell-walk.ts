@@ -4,7 +4,7 @@
 import { judgePath, worstPlace, type PathScope } from './command-paths.ts';
 import { judgeSimple, judgeWrite } from './command-judge.ts';
 import {
-  type Invocation, type ShellMemory, type SimpleCommand, type Stdin, type Verdict, type Word, worst,
+  type Assignment, type Invocation, type ShellMemory, type SimpleCommand, type Stdin, type Verdict, type Word, worst,
 } from './command-types.ts';
 import { aliasDefinitions, judgeDefined, opaqueChange, opaqueVerdict } from './shell-memory.ts';
 import type { ParseShell, SyntaxNode } from './shell-parser.ts';
@@ -77,8 +77,8 @@ export class Walker {
       case 'variable_assignment': {
         // A bare assignment changes only the shell, unless it changes how later commands run.
         this.children(node, st);
-        const name = node.childForFieldName('name')?.text ?? '';
-        if (changesCode(name)) this.simple([], [], st, [name]);
+        const assigned = assignment(node, this.vars(st));
+        if (changesCode(assigned.name)) this.simple([], [], st, [assigned]);
         return;
       }
       case 'declaration_command':
@@ -172,7 +172,7 @@ export class Walker {
 
   private command(node: SyntaxNode, redirects: RedirectIn[], given: State): void {
     const st: State = { ...given, tail: undefined };
-    const assigns: string[] = [];
+    const assigns: Assignment[] = [];
     const parts: SyntaxNode[] = [];
     const own = [...redirects, ...(given.tail?.redirects ?? [])];
     const trailing: SyntaxNode[] = [];
@@ -183,7 +183,7 @@ export class Walker {
         continue;
       }
       this.children(child, st); // substitutions in the words run first
-      if (child.type === 'variable_assignment') assigns.push(child.childForFieldName('name')?.text ?? '');
+      if (child.type === 'variable_assignment') assigns.push(assignment(child, this.vars(st)));
       else parts.push(child);
     }
     this.simple(joinContinued(parts, this.vars(st)), own, { ...st, stdin }, assigns);
@@ -193,11 +193,11 @@ export class Walker {
   private declaration(node: SyntaxNode, st: State): void {
     const vars = this.vars(st);
     const words: Word[] = [{ text: node.child(0)!.text, value: node.child(0)!.text }];
-    const assigns: string[] = [];
+    const assigns: Assignment[] = [];
     for (const child of node.namedChildren) {
       this.children(child, st);
       words.push(wordOf(child, vars));
-      if (child.type === 'variable_assignment') assigns.push(child.childForFieldName('name')?.text ?? '');
+      if (child.type === 'variable_assignment') assigns.push(assignment(child, vars));
     }
     this.simple(words, [], st, assigns);
   }
@@ -231,7 +231,7 @@ export class Walker {
   }
 
   /** Judges one simple command (and whatever it runs), lists it, and returns its verdict. */
-  simple(words: Word[], redirects: RedirectIn[], st: State, assigns: string[] = []): Verdict {
+  simple(words: Word[], redirects: RedirectIn[], st: State, given: Assignment[] = []): Verdict {
     const entry: SimpleCommand = {
       name: '',
       args: [],
@@ -253,6 +253,7 @@ export class Walker {
     });
     const judged = judgeSimple(words, invocation, (name, args) => this.defined(name, args, st));
     Object.assign(entry, judged.entry, { cwd: st.dir.cwd });
+    const assigns = [...given, ...judged.assigns];
     const verdicts: Verdict[] = [judged.verdict];
     if (this.shell.opaque && judged.verdict.class === 'read-only' && entry.name) verdicts.push(opaqueVerdict(entry.name, this.shell.opaque));
     this.remember(entry.name, judged.args, assigns);
@@ -260,9 +261,7 @@ export class Walker {
       if (OUTPUT_OPS.has(r.op) && !/^(\d+|-)$/.test(r.target.value ?? '')) verdicts.push(judgeWrite(r.op, r.target, invocation(entry.name, [])));
     }
     const runs = !entry.name || DECLARATIONS.has(entry.name) ? 'later commands' : entry.name;
-    verdicts.push(...assigns.filter(changesCode).map((name): Verdict => ({
-      class: 'workspace', reason: `setting ${name} can make ${runs} run other code`,
-    })));
+    verdicts.push(...assigns.filter((a) => changesCode(a.name)).map((a) => this.codeVariable(a, runs, st)));
     const verdict = worst(verdicts);
     entry.class = verdict.class;
     if (verdict.reason) entry.reason = verdict.reason;
@@ -270,15 +269,28 @@ export class Walker {
     return verdict;
   }
 
+  /**
+   * A variable that makes programs run other code: one that holds a command
+   * line (GIT_SSH_COMMAND, EDITOR, …) has its command judged; git config
+   * given through the environment is as open as `git -c`.
+   */
+  private codeVariable(a: Assignment, runs: string, st: State): Verdict {
+    if (GIT_CONFIG_VARIABLES.test(a.name)) return { class: 'dangerous', reason: `${a.name} gives git config that can make it run any command` };
+    if (!COMMAND_VARIABLES.test(a.name)) return { class: 'workspace', reason: `setting ${a.name} can make ${runs} run other code` };
+    if (a.value.value === null) return { class: 'dangerous', reason: `${a.name} is set to a command known only when it runs (${a.value.text})` };
+    const inner = this.source(a.value.value, fork(st), `the command in ${a.name}`);
+    return worst([inner, { class: 'workspace', reason: `${runs} may run the command in ${a.name}` }]);
+  }
+
   /** What the command leaves in the shell: aliases, and changes the analysis cannot follow. */
-  private remember(name: string, args: Word[], assigns: string[]): void {
+  private remember(name: string, args: Word[], assigns: Assignment[]): void {
     if (name === 'alias') {
       for (const alias of aliasDefinitions(args)) {
         if (alias.body === null) this.shell.opaque ??= `an alias was given a body known only when it ran`;
         else this.shell.definitions.set(alias.name, { kind: 'alias', body: alias.body });
       }
     }
-    this.shell.opaque ??= opaqueChange(name, args, assigns);
+    this.shell.opaque ??= opaqueChange(name, args, assigns.map((a) => a.name));
   }
 
   private vars(st: State) {
@@ -305,11 +317,22 @@ function fork(st: State, patch: Partial<State> = {}): State {
 
 const DECLARATIONS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
 
+/** Variables that hold a command line a program runs (through sh -c, most of them). */
+const COMMAND_VARIABLES = /^(GIT_SSH_COMMAND|GIT_SSH|GIT_EXTERNAL_DIFF|GIT_EDITOR|GIT_SEQUENCE_EDITOR|GIT_PAGER|GIT_ASKPASS|SSH_ASKPASS|SUDO_ASKPASS|GIT_PROXY_COMMAND|PAGER|MANPAGER|EDITOR|VISUAL|FCEDIT|BROWSER|LESSOPEN|LESSCLOSE|PROMPT_COMMAND|RSYNC_RSH|CVS_RSH)$/;
+
+/** Config for every git command that follows, as open as `git -c`. */
+const GIT_CONFIG_VARIABLES = /^GIT_CONFIG(_PARAMETERS|_COUNT|_KEY_\d+|_VALUE_\d+|_GLOBAL|_SYSTEM)?$/;
+
+function assignment(node: SyntaxNode, vars: (name: string) => string | null): Assignment {
+  const value = node.childForFieldName('value');
+  return { name: node.childForFieldName('name')?.text ?? '', value: value ? wordOf(value, vars) : { text: '', value: '' } };
+}
+
 /** Variables that make ordinary commands load or run other code. */
 const CODE_VARIABLES = /^(LD_\w+|DYLD_\w+|BASH_ENV|ENV|PATH|PROMPT_COMMAND|NODE_OPTIONS|PYTHON\w*|PERL5\w+|RUBYOPT|GIT_\w+|PAGER|EDITOR|VISUAL|SHELLOPTS|BASHOPTS|IFS)$/;
 
 function changesCode(name: string): boolean {
-  return CODE_VARIABLES.test(name);
+  return CODE_VARIABLES.test(name) || COMMAND_VARIABLES.test(name);
 }
 
 function resolveCd(target: string, scope: PathScope): string | null {

@@ -262,6 +262,23 @@ const OBFUSCATED: Row[] = [
   ['cd .. && rm -rf ws', 'dangerous', 'whole workspace'],
   ['rm -rf ${HOME:?}/x', 'dangerous'],
   ['PATH=./evil:$PATH', 'workspace', 'PATH'],
+  // env -S in every spelling, and the wrappers that run the rest as a command
+  ["env -S'rm -rf ~'", 'dangerous', 'outside the workspace'],
+  ["env --split-string='rm -rf ~'", 'dangerous', 'outside the workspace'],
+  ["env -S 'rm -rf' ~", 'dangerous', 'outside the workspace'],
+  ["env -S 'ls -la'", 'read-only'],
+  ...['flock /tmp/l', 'taskset 1', 'strace -f -o /dev/null', 'ltrace', 'valgrind -q', 'unshare -r', 'firejail', 'systemd-run --user', 'chronic', 'xvfb-run -a']
+    .map((w): Row => [`${w} rm -rf ~`, 'dangerous', 'outside the workspace']),
+  ['flock /tmp/l npm test', 'workspace'],
+  // variables that hold a command line: the command is judged; git config by environment asks
+  ["GIT_SSH_COMMAND='rm -rf ~' git fetch", 'dangerous', 'outside the workspace'],
+  ["GIT_EXTERNAL_DIFF='rm -rf ~' git diff", 'dangerous', 'outside the workspace'],
+  ["export GIT_EDITOR='sh -c \"rm -rf ~\"'", 'dangerous', 'outside the workspace'],
+  ["env EDITOR='rm -rf ~' git commit", 'dangerous', 'outside the workspace'],
+  ['EDITOR=$x git commit', 'dangerous', 'known only when it runs'],
+  ["GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0='rm -rf ~' git status", 'dangerous', 'git config'],
+  ['env LD_PRELOAD=./x.so ls', 'workspace', 'LD_PRELOAD'],
+  ['PAGER=cat git log', 'workspace'],
 ];
 
 describe('command analysis table', () => {
