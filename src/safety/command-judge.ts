@@ -4,7 +4,7 @@
 import { posix } from 'node:path';
 import { ruleFor } from './command-rules.ts';
 import { type Assignment, type Invocation, type Verdict, type Word, worst } from './command-types.ts';
-import { commandAfter, dangerous, readOnly, workspace, writes } from './rules-common.ts';
+import { commandAfter, dangerous, optionValue, readOnly, workspace, writes } from './rules-common.ts';
 
 export interface Judged {
   entry: { name: string; args: string[]; computed?: true };
@@ -39,7 +39,10 @@ const WRAPPERS: Record<string, (args: Word[]) => Word[] | null> = {
   },
   // Tracers, schedulers and lock holders run the rest as a command too.
   taskset: (args) => (args.some((a) => a.value === '-p' || a.value === '--pid') ? null : inner(args, [], 1)),
-  flock: (args) => inner(args, ['-w', '--timeout', '-E', '--conflict-exit-code'], 1),
+  flock: (args) => {
+    const code = optionValue(args, '-c', '--command');
+    return code ? [{ text: 'sh', value: 'sh' }, { text: '-c', value: '-c' }, code] : inner(args, ['-w', '--timeout', '-E', '--conflict-exit-code'], 1);
+  },
   chronic: (args) => inner(args),
   strace: (args) => inner(args, ['-e', '-o', '-p', '-s', '-u', '-E', '-P', '-I', '-b', '-a', '-X', '-S', '-O', '--output', '--trace']),
   ltrace: (args) => inner(args, ['-e', '-o', '-p', '-s', '-u', '-a', '-A', '-D', '-n', '-l', '-x', '-L', '--output']),

@@ -97,10 +97,16 @@ const remote: SubRule = (args) => {
 const config: SubRule = (args) => {
   const scope = hasOption(args, '--global', '--system') || optionValue(args, '-f', '--file');
   const ops = operands(args, ['-f', '--file', '--type', '--default', '--blob']);
+  const unsetting = hasOption(args, '--unset', '--unset-all') || ops[0]?.value === 'unset';
   const reading = hasOption(args, '--get', '--get-all', '--get-regexp', '--get-urlmatch', '-l', '--list')
-    || ['get', 'list'].includes(ops[0]?.value ?? '') || ops.length === 1;
+    || ['get', 'list'].includes(ops[0]?.value ?? '') || (ops.length === 1 && !unsetting);
   if (reading) return readOnly;
   if (scope) return dangerous('git config writes a config outside the workspace');
+  // The key follows the action word of `git config set key value`.
+  const key = (['set', 'unset'].includes(ops[0]?.value ?? '') ? ops[1] : ops[0])?.value ?? '';
+  if (!HARMLESS_CONFIG.test(key) && !unsetting) {
+    return dangerous(`git config ${key} can make later git commands run any command`);
+  }
   return workspace('git config changes the repository config');
 };
 
@@ -153,17 +159,25 @@ const SUBCOMMANDS: Record<string, SubRule> = {
   },
 };
 
+/** Global options that move git to another repository or working tree. */
+const ELSEWHERE = ['-C', '--git-dir', '--work-tree'];
+
 export const git: Rule = (cmd) => {
   const verdicts: Verdict[] = [];
+  const places: Word[] = [];
   let i = 0;
   for (; i < cmd.args.length; i++) {
     const arg = cmd.args[i]!.value ?? '';
     if (!arg.startsWith('-')) break;
-    if (arg === '-c' || arg.startsWith('--config-env')) {
-      const setting = arg === '-c' ? cmd.args[i + 1] : cmd.args[i];
-      const key = (setting?.value ?? '').split('=')[0]!.replace(/^--config-env=?/, '');
+    // -c key=value, -ckey=value, --config-env=key=VAR, --config-env key=VAR
+    const config = /^(-c|--config-env)(=?)(.*)$/s.exec(arg);
+    if (config) {
+      const setting = config[3] ? { text: config[3], value: config[3] } : cmd.args[i + 1];
+      const key = (setting?.value ?? '').split('=')[0]!;
       if (!HARMLESS_CONFIG.test(key)) verdicts.push(dangerous(`git -c ${setting?.text ?? ''} can make git run any command`));
     }
+    const elsewhere = ELSEWHERE.find((o) => arg === o || arg.startsWith(`${o}=`));
+    if (elsewhere) places.push(arg === elsewhere ? (cmd.args[i + 1] ?? { text: '', value: null }) : { text: arg, value: arg.slice(elsewhere.length + 1) });
     if (arg.startsWith('--exec-path=')) verdicts.push(dangerous('git --exec-path runs git commands from another folder'));
     if (GLOBAL_WITH_VALUE.includes(arg)) i++;
   }
@@ -171,6 +185,11 @@ export const git: Rule = (cmd) => {
   if (!name) return readOnly;
   if (name.value === null) return dangerous(`the git subcommand is computed (${name.text})`);
   const rule = SUBCOMMANDS[name.value];
-  verdicts.push(rule ? rule(cmd.args.slice(i + 1), cmd) : workspace(`git ${name.value} changes the repository`));
+  const verdict = rule ? rule(cmd.args.slice(i + 1), cmd) : workspace(`git ${name.value} changes the repository`);
+  // A repository outside the workspace is not the workspace's to change.
+  const away = places.find((p) => !['inside', 'root'].includes(cmd.path(p).place));
+  verdicts.push(away && verdict.class !== 'read-only'
+    ? dangerous(`git ${name.value} changes a repository or working tree outside the workspace: ${away.text}`)
+    : verdict);
   return worst(verdicts);
 };

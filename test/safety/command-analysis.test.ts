@@ -279,6 +279,27 @@ const OBFUSCATED: Row[] = [
   ["GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0='rm -rf ~' git status", 'dangerous', 'git config'],
   ['env LD_PRELOAD=./x.so ls', 'workspace', 'LD_PRELOAD'],
   ['PAGER=cat git log', 'workspace'],
+  // options whose value is a command
+  ...["flock /tmp/l -c 'rm -rf ~'", "man -P 'rm -rf ~' ls", "man --pager='rm -rf ~' ls", "tar -xf a.tar --to-command='rm -rf ~'",
+    "tar -I 'sh -c \"rm -rf ~\"' -xf a.tar", "tar -tf a.tar --checkpoint=1 --checkpoint-action=exec='rm -rf ~'",
+    "zip x.zip a -T -TT 'rm -rf ~'", "sort --compress-program='rm -rf ~' a"].map((c): Row => [c, 'dangerous', 'outside the workspace']),
+  ['man -P cat ls', 'read-only'],
+  ['tar -I zstd -xf a.tar.zst', 'workspace'],
+  ['zip -r ~/x.zip .', 'dangerous', 'outside the workspace'],
+  // sed's w writes where it says, with or without a space
+  ["sed 'w/home/u/.bashrc' x", 'dangerous', 'outside the workspace'],
+  ["sed -n 'w /home/u/.bashrc' x", 'dangerous', 'outside the workspace'],
+  ["sed -n '/x/w out.txt' x", 'workspace'],
+  // git: -ckey=value, config keys that run commands, other repositories
+  ['git -cCORE.PAGER=x log', 'dangerous', 'run any command'],
+  ["git config core.fsmonitor 'rm -rf ~'", 'dangerous', 'core.fsmonitor'],
+  ["git config alias.st '!rm -rf ~'", 'dangerous', 'alias.st'],
+  ['git config user.name x', 'workspace'],
+  ['git config --unset core.pager', 'workspace'],
+  ['git -C ~ stash', 'dangerous', 'outside the workspace'],
+  ['git --work-tree=/home/u checkout HEAD -- a', 'dangerous', 'outside the workspace'],
+  ['git -C ~ log -p', 'read-only'],
+  ['git -C sub commit -m x', 'workspace'],
 ];
 
 describe('command analysis table', () => {
