@@ -10,6 +10,7 @@ import { analyzeCommand, type Analysis } from './command-analysis.ts';
 import { CLASSES, type ShellMemory, type SimpleCommand } from './command-types.ts';
 import type { CallFacts } from './modes.ts';
 import { isInside, isProtectedPath, isSecretPath, type Places } from './places.ts';
+import { touchesSecret } from './secret-words.ts';
 import { renderCommand, type PermissionRequest } from './rules.ts';
 
 export interface Item {
@@ -74,21 +75,6 @@ async function commandItems(command: string, scope: Scope): Promise<CallItems> {
     });
   }
   return { items, analysis };
-}
-
-/**
- * An argument or redirection naming a secret place (`cat ~/.ssh/id_rsa`,
- * `cp ~/.aws/credentials .`). The analysis calls reading read-only; the gate
- * still asks before credentials reach the model.
- */
-function touchesSecret(c: SimpleCommand, scope: Scope): boolean {
-  const words = [...c.args, ...c.redirects.map((r) => r.target)];
-  return words.some((w) => {
-    if (/\/proc\/[^/\s]*\/environ/.test(w)) return true;
-    const expanded = w.replace(/^(\$HOME|\$\{HOME\}|~)(?=\/|$)/, scope.home);
-    if (!expanded.startsWith('/') && !/^[\w.-]/.test(expanded)) return false;
-    return isSecretPath(resolve(scope.shellCwd, expanded), scope);
-  });
 }
 
 /** The paths a file tool's call names: `path` (default the working folder), or every file of apply_patch's diff. */
