@@ -18,10 +18,16 @@ const changeOwnerOrMode: Rule = (cmd) => {
 /** cp, ln, install: the last operand, or the folder given with -t. */
 const copyTo: Rule = (cmd) => {
   const folder = optionValue(cmd.args, '-t', '--target-directory');
-  if (folder) return writes(cmd, [folder]);
-  const ops = operands(cmd.args, ['-S', '--suffix', '-m', '--mode', '-o', '--owner', '-g', '--group']);
-  return writes(cmd, ops.length > 1 ? ops.slice(-1) : [{ text: '.', value: '.' }]);
+  const ops = operands(cmd.args, ['-S', '--suffix', '-m', '--mode', '-o', '--owner', '-g', '--group', '-t', '--target-directory']);
+  const written = writes(cmd, folder ? [folder] : ops.length > 1 ? ops.slice(-1) : [{ text: '.', value: '.' }]);
+  return cmd.name === 'ln' ? worst([written, linksOut(cmd, folder || ops.length < 2 ? ops : ops.slice(0, -1))]) : written;
 };
+
+/** A link to a file outside the workspace: writing to the link later writes there (a hard link even past symlink checks). */
+function linksOut(cmd: Invocation, sources: Word[]): Verdict {
+  const out = sources.find((s) => !['inside', 'root', 'harmless-device'].includes(cmd.path(s).place));
+  return out ? dangerous(`ln links to a file outside the workspace, which writes through the link would change: ${out.text}`) : readOnly;
+}
 
 /** mv changes both ends: its sources disappear. */
 const move: Rule = (cmd) => writes(cmd, operands(cmd.args, ['-S', '--suffix', '-t', '--target-directory']), 'moves');

@@ -300,6 +300,11 @@ const OBFUSCATED: Row[] = [
   ['git --work-tree=/home/u checkout HEAD -- a', 'dangerous', 'outside the workspace'],
   ['git -C ~ log -p', 'read-only'],
   ['git -C sub commit -m x', 'workspace'],
+  // a link to outside: writes through it would leave the workspace
+  ['ln -s ~ home', 'dangerous', 'outside the workspace'],
+  ['ln ~/.bashrc rc', 'dangerous', 'outside the workspace'],
+  ['ln -sf -t bin ~/.local/bin/tool', 'dangerous', 'outside the workspace'],
+  ['ln -s src/a.ts b.ts', 'workspace'],
 ];
 
 describe('command analysis table', () => {
