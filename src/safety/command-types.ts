@@ -34,7 +34,10 @@ export interface Assignment {
 
 export interface Redirect {
   op: string;
+  /** As written. */
   target: string;
+  /** Once quotes are removed; null when only running it would tell. */
+  value: string | null;
 }
 
 export interface SimpleCommand {

@@ -21,7 +21,7 @@ const GLOB = /[*?[]/;
 export function touchesSecret(c: SimpleCommand, scope: SecretScope): boolean {
   if (!scope.sandboxed && c.name === 'ps' && c.args.some((a) => /^[a-zA-Z]*e[a-zA-Z]*$/.test(a))) return true; // BSD `e`: environments
   const recursive = readsFolders(c);
-  const words = [...c.args, ...c.redirects.map((r) => r.target)];
+  const words = [...c.args, ...c.redirects.map((r) => r.value ?? r.target)];
   return words.some((word) => {
     if (/\$\{?NANOCODE_HOME\b/.test(word)) return true;
     if (/environ\b/.test(word) && (/(^|\/)proc\b/.test(word) || c.cwd === null || c.cwd.startsWith('/proc'))) return true;

@@ -31,7 +31,7 @@ export interface RedirectIn {
 }
 
 const MAX_DEPTH = 8;
-const OUTPUT_OPS = new Set(['>', '>>', '>|', '&>', '&>>', '<>', '>&']);
+export const OUTPUT_OPS = new Set(['>', '>>', '>|', '&>', '&>>', '<>', '>&']);
 const HEREDOC_PARTS = new Set(['heredoc_start', 'heredoc_body', 'heredoc_end', 'file_redirect']);
 
 export class Walker {
@@ -235,7 +235,7 @@ export class Walker {
     const entry: SimpleCommand = {
       name: '',
       args: [],
-      redirects: [...st.redirects, ...redirects].map((r) => ({ op: r.op, target: r.target.text })),
+      redirects: [...st.redirects, ...redirects].map((r) => ({ op: r.op, target: r.target.text, value: r.target.value })),
       class: 'read-only',
       cwd: st.dir.cwd,
     };
