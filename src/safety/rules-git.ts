@@ -30,7 +30,10 @@ const READ_ONLY_SUBS = [
 const reads: SubRule = (args, cmd) => {
   const out = optionValue(args, '--output');
   if (out) return cmd.path(out).place === 'inside' ? workspace('git writes its output to a file') : dangerous(`git writes outside the workspace: ${out.text}`);
-  if (hasOption(args, '-O', '--open-files-in-pager')) return workspace('git grep -O opens a program on the matches');
+  // git grep's pager is optional and only given attached: -Ovim, --open-files-in-pager=vim
+  const attached = args.map((a) => /^(-O|--open-files-in-pager=)(.+)$/s.exec(a.value ?? '')?.[2]).find((v) => v !== undefined);
+  if (attached !== undefined) return cmd.source({ text: attached, value: attached }, 'git grep -O');
+  if (hasOption(args, '-O', '--open-files-in-pager')) return workspace('git grep -O opens the pager on the matches');
   return readOnly;
 };
 
@@ -125,6 +128,12 @@ const submodule: SubRule = (args, cmd) => {
   return action === 'update' || action === 'sync' ? network(`git submodule ${action} fetches submodules`) : workspace(`git submodule ${action}`);
 };
 
+/** difftool/mergetool run -x's command, or a tool by name (whose command config says). */
+function tool(args: Word[], cmd: Invocation, name: string): Verdict {
+  const extcmd = optionValue(args, '-x', '--extcmd');
+  return extcmd ? cmd.source(extcmd, `git ${name} -x`) : workspace(`git ${name} runs the configured tool`);
+}
+
 const SUBCOMMANDS: Record<string, SubRule> = {
   ...Object.fromEntries(READ_ONLY_SUBS.map((name) => [name, reads])),
   branch,
@@ -139,6 +148,8 @@ const SUBCOMMANDS: Record<string, SubRule> = {
   config,
   rebase,
   submodule,
+  difftool: (args, cmd) => tool(args, cmd, 'difftool'),
+  mergetool: (args, cmd) => tool(args, cmd, 'mergetool'),
   bisect: (args, cmd) => (args[0]?.value === 'run' ? cmd.run(args.slice(1)) : workspace('git bisect moves HEAD')),
   reflog: (args) => (['expire', 'delete'].includes(args[0]?.value ?? '') ? dangerous('git reflog expire/delete throws away the undo history') : readOnly),
   worktree: (args) => (args[0]?.value === 'list' ? readOnly : workspace('git worktree changes worktrees')),
