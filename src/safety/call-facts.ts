@@ -62,7 +62,10 @@ async function commandItems(command: string, scope: Scope): Promise<CallItems> {
     const words = [c.name, ...c.args];
     const item: Item = {
       request: { kind: 'bash', words },
-      facts: { kind: 'execute', commandClass: c.class, commandReason: c.reason, sandboxed: scope.sandboxed, secretPath: touchesSecret(c, scope) },
+      facts: {
+        kind: 'execute', commandClass: c.class, commandReason: c.reason, sandboxed: scope.sandboxed, secretPath: touchesSecret(c, scope),
+        ...(c.outside && { reachesOutside: c.outside }),
+      },
       subject: renderCommand(words),
     };
     return [item, ...redirectItems(c, scope)];

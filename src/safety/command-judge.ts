@@ -15,6 +15,8 @@ export interface Judged {
   assigns: Assignment[];
   /** The arguments of the command that runs, once wrappers are seen through. */
   args: Word[];
+  /** No rule knows what the program does with its arguments. */
+  opaque?: true;
 }
 
 /** Wrappers that run the rest of their arguments as a command; they return it, or null when used alone. */
@@ -119,7 +121,8 @@ export function judgeSimple(
   const rule = judgeByRule(name, args, invoke);
   const verdict = body ? (rule ? worst([body, rule]) : body) : (rule ?? workspace(`runs ${name}`));
   const cd = name === 'cd' || name === 'pushd' ? cdTarget(args) : name === 'popd' ? null : undefined;
-  return { entry, verdict, assigns, args, ...(cd !== undefined && { cd }) };
+  const opaque = !body && (!rule || name.includes('/'));
+  return { entry, verdict, assigns, args, ...(cd !== undefined && { cd }), ...(opaque && { opaque }) };
 }
 
 /** The command's own rule; undefined for a name no rule knows. */

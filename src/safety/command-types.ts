@@ -48,6 +48,11 @@ export interface SimpleCommand {
   reason?: string;
   /** The name is only known when the command runs ($x, $(…)): always dangerous. */
   computed?: boolean;
+  /**
+   * A program no rule knows, given a path in the home outside the workspace:
+   * without the sandbox nothing would keep it from writing there.
+   */
+  outside?: string;
   /** Where it runs; null when only running the line would tell (`cd "$x"`). */
   cwd: string | null;
 }

@@ -254,6 +254,8 @@ export class Walker {
     const judged = judgeSimple(words, invocation, (name, args) => this.defined(name, args, st));
     Object.assign(entry, judged.entry, { cwd: st.dir.cwd });
     const assigns = [...given, ...judged.assigns];
+    const reach = judged.opaque ? this.homePath(judged.args, scope) : undefined;
+    if (reach) entry.outside = `${entry.name} is given ${reach}, in the home outside the workspace, and no rule knows what it does with it`;
     const verdicts: Verdict[] = [judged.verdict];
     if (this.shell.opaque && judged.verdict.class === 'read-only' && entry.name) verdicts.push(opaqueVerdict(entry.name, this.shell.opaque));
     this.remember(entry.name, judged.args, assigns);
@@ -291,6 +293,18 @@ export class Walker {
       }
     }
     this.shell.opaque ??= opaqueChange(name, args, assigns.map((a) => a.name));
+  }
+
+  /** The first argument (or --option=value) naming a place in the home outside the workspace. */
+  private homePath(args: Word[], scope: PathScope): string | undefined {
+    for (const arg of args) {
+      const value = arg.value?.replace(/^--?[\w-]+=/, '');
+      if (!value || !/^(~|\/|\.\.)/.test(value)) continue;
+      const judged = judgePath(value, scope);
+      const { home } = this.scope;
+      if (judged.place === 'outside' && judged.path && (judged.path === home || judged.path.startsWith(`${home}/`))) return arg.text;
+    }
+    return undefined;
   }
 
   private vars(st: State) {
