@@ -7,9 +7,11 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { parsePatch } from 'diff';
 import type { GateCall } from '../protocol/tool.ts';
 import { analyzeCommand, type Analysis } from './command-analysis.ts';
-import { CLASSES, type SimpleCommand } from './command-types.ts';
+import { CLASSES, type ShellMemory, type SimpleCommand } from './command-types.ts';
 import type { CallFacts } from './modes.ts';
 import { isInside, isProtectedPath, isSecretPath, type Places } from './places.ts';
+import { touchesSecret } from './secret-words.ts';
+import { OUTPUT_OPS } from './shell-walk.ts';
 import { renderCommand, type PermissionRequest } from './rules.ts';
 
 export interface Item {
@@ -24,6 +26,8 @@ export interface Scope extends Places {
   /** Where the shell is now (an earlier `cd`); the workspace (cwd) otherwise. */
   shellCwd: string;
   sandboxed: boolean;
+  /** What earlier commands left in the persistent shell. */
+  shell?: ShellMemory;
 }
 
 export interface CallItems {
@@ -50,17 +54,21 @@ export async function callItems(call: GateCall, scope: Scope): Promise<CallItems
 async function commandItems(command: string, scope: Scope): Promise<CallItems> {
   let analysis: Analysis;
   try {
-    analysis = await analyzeCommand(command, { cwd: scope.shellCwd, home: scope.home, workspace: scope.cwd });
+    analysis = await analyzeCommand(command, { cwd: scope.shellCwd, home: scope.home, workspace: scope.cwd, ...(scope.shell && { shell: scope.shell }) });
   } catch (err) {
     analysis = { class: 'dangerous', commands: [], reasons: [`the command could not be analysed (${(err as Error).message})`] };
   }
-  const items: Item[] = analysis.commands.map((c) => {
+  const items: Item[] = analysis.commands.flatMap((c) => {
     const words = [c.name, ...c.args];
-    return {
+    const item: Item = {
       request: { kind: 'bash', words },
-      facts: { kind: 'execute', commandClass: c.class, commandReason: c.reason, sandboxed: scope.sandboxed, secretPath: touchesSecret(c, scope) },
+      facts: {
+        kind: 'execute', commandClass: c.class, commandReason: c.reason, sandboxed: scope.sandboxed, secretPath: touchesSecret(c, scope),
+        ...(c.outside && { reachesOutside: c.outside }),
+      },
       subject: renderCommand(words),
     };
+    return [item, ...redirectItems(c, scope)];
   });
   // A class no single command carries (a parse failure, a write by redirection): the whole line answers for it.
   const worst = Math.max(-1, ...analysis.commands.map((c) => CLASSES.indexOf(c.class)));
@@ -75,19 +83,23 @@ async function commandItems(command: string, scope: Scope): Promise<CallItems> {
 }
 
 /**
- * An argument or redirection naming a secret place (`cat ~/.ssh/id_rsa`,
- * `cp ~/.aws/credentials .`). The analysis calls reading read-only; the gate
- * still asks before credentials reach the model.
+ * A redirection that writes a file is an edit of that file, judged (and
+ * matched against Edit rules) on its own: `Bash(git status)` allows the
+ * command, not `git status > ~/.bashrc`.
  */
-function touchesSecret(c: SimpleCommand, scope: Scope): boolean {
-  const words = [...c.args, ...c.redirects.map((r) => r.target)];
-  return words.some((w) => {
-    if (/\/proc\/[^/\s]*\/environ/.test(w)) return true;
-    const expanded = w.replace(/^(\$HOME|\$\{HOME\}|~)(?=\/|$)/, scope.home);
-    if (!expanded.startsWith('/') && !/^[\w.-]/.test(expanded)) return false;
-    return isSecretPath(resolve(scope.shellCwd, expanded), scope);
-  });
+function redirectItems(c: SimpleCommand, scope: Scope): Item[] {
+  return c.redirects
+    .filter((r) => OUTPUT_OPS.has(r.op) && !/^(\d+|-)$/.test(r.value ?? '') && !HARMLESS_DEVICE.test(r.value ?? ''))
+    .map((r) => {
+      if (r.value === null) {
+        return { facts: { kind: 'edit', insideWorkspace: false }, subject: `${r.op} ${r.target} (a file known only when the command runs)` };
+      }
+      const given = /^\$HOME(?=\/|$)|^\$\{HOME\}(?=\/|$)/.test(r.value) ? r.value.replace(/^\$\{?HOME\}?/, '~') : r.value;
+      return pathItem('edit', given, { ...scope, shellCwd: c.cwd ?? scope.shellCwd }, true);
+    });
 }
+
+const HARMLESS_DEVICE = /^\/dev\/(null|zero|full|stdout|stderr|tty|fd\/\d+)$/;
 
 /** The paths a file tool's call names: `path` (default the working folder), or every file of apply_patch's diff. */
 function pathsOf(tool: string, args: Record<string, unknown>): string[] {
@@ -103,9 +115,11 @@ function pathsOf(tool: string, args: Record<string, unknown>): string[] {
   return [typeof args.path === 'string' && args.path ? args.path : '.'];
 }
 
-function pathItem(kind: 'read' | 'edit', given: string, scope: Scope): Item {
+/** A file tool's path resolves against the workspace; a redirection's against where the shell stands. */
+function pathItem(kind: 'read' | 'edit', given: string, scope: Scope, fromShell = false): Item {
   // As the file tools resolve it (~ is the home), then as the file system does (symlinks).
-  const lexical = given === '~' || given.startsWith('~/') ? join(scope.home, given.slice(2)) : isAbsolute(given) ? resolve(given) : resolve(scope.cwd, given);
+  const base = fromShell ? scope.shellCwd : scope.cwd;
+  const lexical = given === '~' || given.startsWith('~/') ? join(scope.home, given.slice(2)) : isAbsolute(given) ? resolve(given) : resolve(base, given);
   const path = real(lexical);
   const workspace = real(scope.cwd);
   const facts: CallFacts = {

@@ -23,7 +23,7 @@ export async function analyzeCommand(command: string, ctx: AnalysisContext): Pro
     const reason = `the shell parser could not be loaded (${(error as Error).message})`;
     return { class: 'dangerous', commands: [], reasons: [reason] };
   }
-  const walker = new Walker(parse, { home: ctx.home, workspace: ctx.workspace ?? ctx.cwd });
+  const walker = new Walker(parse, { home: ctx.home, workspace: ctx.workspace ?? ctx.cwd }, ctx.shell);
   const verdict = walker.source(command, {
     dir: { cwd: ctx.cwd },
     stdin: { kind: 'terminal' },
@@ -34,5 +34,5 @@ export async function analyzeCommand(command: string, ctx: AnalysisContext): Pro
   // The reasons that decide the class: those of the commands of that class (and a parse failure).
   const reasons = [...commands.filter((c) => c.class === verdict.class).map((c) => c.reason), verdict.reason]
     .filter((r): r is string => !!r);
-  return { class: verdict.class, commands, reasons: [...new Set(reasons)] };
+  return { class: verdict.class, commands, reasons: [...new Set(reasons)], shell: walker.shell };
 }

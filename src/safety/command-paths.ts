@@ -1,7 +1,10 @@
 // Where a path argument of a command points: the workspace root, inside it,
 // outside it, a device, or unknown (computed, or relative to a folder that
-// only running the command would tell). Pure string work: symlinks are the
-// sandbox's business.
+// only running the command would tell). A path inside the workspace is
+// followed through the symlinks that exist (`ln -s ~ home`, or a link a
+// cloned repository holds): without a sandbox, nothing else would notice
+// that `home/.bashrc` is outside.
+import { realpathSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { PathJudgement, Place } from './command-types.ts';
 
@@ -48,9 +51,25 @@ export function judgePath(value: string | null, scope: PathScope): PathJudgement
   if (/^\/(dev|proc|sys)(\/|$)/.test(path)) return { place: 'device', path };
   const ws = scope.workspace;
   const git = path === `${ws}/.git` || path.startsWith(`${ws}/.git/`);
+  if (path !== ws && !isWithin(path, ws)) return { place: 'outside', path };
+  const real = followLinks(path);
+  const realWs = followLinks(ws);
+  if (real !== realWs && !isWithin(real, realWs)) return { place: 'outside', path: real };
   if (path === ws) return { place: child ? 'inside' : 'root', path };
-  if (isWithin(path, ws)) return { place: 'inside', path, ...(git && { git }) };
-  return { place: 'outside', path };
+  return { place: 'inside', path, ...(git && { git }) };
+}
+
+/** The path with the symlinks of its existing part resolved; the part that does not exist yet is kept. */
+function followLinks(path: string): string {
+  const missing: string[] = [];
+  for (let p = path; ; p = posix.dirname(p)) {
+    try {
+      return posix.join(realpathSync(p), ...missing);
+    } catch {
+      if (p === '/') return path;
+      missing.unshift(posix.basename(p));
+    }
+  }
 }
 
 export function isWithin(path: string, folder: string): boolean {

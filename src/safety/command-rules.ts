@@ -9,6 +9,7 @@ import { EXEC_RULES } from './rules-exec.ts';
 import { FILE_RULES } from './rules-files.ts';
 import { git } from './rules-git.ts';
 import { NETWORK_RULES } from './rules-network.ts';
+import { TERMINAL_RULES } from './rules-terminals.ts';
 
 /** Commands that only read and print, whatever their options (those that can write have rules of their own). */
 const READ_ONLY = [
@@ -91,6 +92,7 @@ export const RULES: Record<string, Rule> = {
   ...FILE_RULES,
   ...EXEC_RULES,
   ...NETWORK_RULES,
+  ...TERMINAL_RULES,
   git,
   rg,
   date,

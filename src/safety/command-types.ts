@@ -26,9 +26,18 @@ export interface Word {
   value: string | null;
 }
 
+/** `NAME=value` before a command, after export/declare, or given to env. */
+export interface Assignment {
+  name: string;
+  value: Word;
+}
+
 export interface Redirect {
   op: string;
+  /** As written. */
   target: string;
+  /** Once quotes are removed; null when only running it would tell. */
+  value: string | null;
 }
 
 export interface SimpleCommand {
@@ -39,12 +48,38 @@ export interface SimpleCommand {
   reason?: string;
   /** The name is only known when the command runs ($x, $(…)): always dangerous. */
   computed?: boolean;
+  /**
+   * A program no rule knows, given a path in the home outside the workspace:
+   * without the sandbox nothing would keep it from writing there.
+   */
+  outside?: string;
+  /** Where it runs; null when only running the line would tell (`cd "$x"`). */
+  cwd: string | null;
 }
 
 export interface Analysis {
   class: CommandClass;
   commands: SimpleCommand[];
   reasons: string[];
+  /** What this line leaves in the persistent shell for later calls. */
+  shell?: ShellMemory;
+}
+
+/** A function or alias the shell keeps: a later command of that name runs its body. */
+export interface Definition {
+  kind: 'function' | 'alias';
+  body: string;
+}
+
+/**
+ * What earlier calls left in the persistent shell that changes what a later
+ * call's words mean: its functions and aliases (judged again where they are
+ * called), and, when something the analysis cannot follow happened (PATH
+ * changed, a file sourced), why no command name can be taken at its word.
+ */
+export interface ShellMemory {
+  definitions: Map<string, Definition>;
+  opaque?: string;
 }
 
 export interface AnalysisContext {
@@ -53,6 +88,8 @@ export interface AnalysisContext {
   home: string;
   /** The workspace root, when the shell has moved below it; defaults to cwd. */
   workspace?: string;
+  /** What earlier calls left in the shell. */
+  shell?: ShellMemory;
 }
 
 /** Where the command reads its standard input from, as far as interpreters care. */

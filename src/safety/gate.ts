@@ -7,6 +7,7 @@
 // rule or flag would allow it.
 import type { Gate, GateCall, GateDecision } from '../protocol/tool.ts';
 import { callItems, type Item } from './call-facts.ts';
+import type { ShellMemory } from './command-types.ts';
 import { denialMessage, suggestRule } from './denial.ts';
 import { judge, type Judgement, nextMode, type PermissionMode } from './modes.ts';
 import { decide, type Decision, parseRule, type RuleSet } from './rules.ts';
@@ -65,6 +66,8 @@ export class Permissions {
   ask?: (q: Question) => Promise<Answer>;
   /** Rules answered "don't ask again" (or "always") in this session. */
   private readonly session: RuleSet = { allow: [], ask: [], deny: [] };
+  /** What allowed commands left in the persistent shell (functions, aliases, a changed PATH). */
+  private readonly shell: ShellMemory = { definitions: new Map() };
   private readonly o: GateOptions;
 
   constructor(o: GateOptions) {
@@ -85,7 +88,7 @@ export class Permissions {
   private async check(call: GateCall): Promise<GateDecision> {
     const o = this.o;
     const sandboxed = call.tool.permission === 'execute' && (await o.sandboxed());
-    const scope = { cwd: o.cwd, home: o.home, nanocodeHome: o.nanocodeHome, shellCwd: o.shellCwd?.() ?? o.cwd, sandboxed };
+    const scope = { cwd: o.cwd, home: o.home, nanocodeHome: o.nanocodeHome, shellCwd: o.shellCwd?.() ?? o.cwd, sandboxed, shell: this.shell };
     const { items, analysis } = await callItems(call, scope);
     const mode = this.mode;
     const judged = items.map((item) => {
@@ -119,6 +122,7 @@ export class Permissions {
       const unusual = judged.find((x) => judge('default', x.item.facts).decision !== 'allow');
       reason = unusual?.j.reason && `it ${unusual.j.reason}`;
     }
+    if (analysis?.shell) this.rememberShell(analysis.shell);
     if (network && command !== undefined) {
       o.grantNetwork?.(command);
       reason = `${reason ?? 'allowed'}; the command may use the network`;
@@ -135,6 +139,12 @@ export class Permissions {
     const message = denialMessage({ request: item.request, mode: this.mode, facts: item.facts, rule, home: this.o.home });
     // run-tools says "Permission denied: " already.
     return message.replace(/^Denied: /, '');
+  }
+
+  /** The command runs: later calls must read their words in the shell it leaves. */
+  private rememberShell(after: ShellMemory): void {
+    for (const [name, definition] of after.definitions) this.shell.definitions.set(name, definition);
+    this.shell.opaque ??= after.opaque;
   }
 
   private remember(rules: string[], always: boolean): void {

@@ -45,6 +45,8 @@ export interface CallFacts {
   commandReason?: string;
   /** Commands run inside the OS sandbox. */
   sandboxed?: boolean;
+  /** For 'execute': why a program no rule knows may reach outside the workspace (SimpleCommand.outside). */
+  reachesOutside?: string;
 }
 
 export type Verdict = 'allow' | 'ask' | 'deny';
@@ -110,12 +112,15 @@ function command(f: CallFacts): Judgement {
       return allow('is read-only');
     case 'workspace':
       // Without a sandbox these run as the seeds' agents run them; the
-      // analysis's dangerous class is the guard there.
+      // analysis's dangerous class is the guard there, and a program it does
+      // not know, pointed at the home, asks.
+      if (!f.sandboxed && f.reachesOutside) return ask(`may write outside the workspace, with no sandbox to stop it (${f.reachesOutside})`);
       return allow(f.sandboxed ? 'runs in the sandbox' : 'works in the workspace');
     case 'network':
       // The sandbox has no network unless the person grants it for this command;
       // unsandboxed, nothing would hold it back, so it runs like workspace work.
-      return f.sandboxed ? ask('needs the network, which the sandbox blocks') : allow('works in the workspace');
+      if (f.sandboxed) return ask('needs the network, which the sandbox blocks');
+      return f.reachesOutside ? ask(`may write outside the workspace, with no sandbox to stop it (${f.reachesOutside})`) : allow('works in the workspace');
     case 'dangerous':
       // Even inside the sandbox: a push, a reset or a publish is harm the sandbox cannot undo.
       return ask(`is dangerous${f.commandReason ? ` (${f.commandReason})` : ''}`);

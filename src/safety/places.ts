@@ -52,6 +52,11 @@ const KEY_FILE = /^id_(rsa|dsa|ecdsa|ed25519)(_sk)?$/;
 /** `.env`, `.env.local`, `.env.production`, ... but not the checked-in templates. */
 const DOTENV = /^\.env(\.(?!example$|sample$|template$)[\w.-]+)?$/;
 
+/** The secret places that are folders or files of their own: the home's credentials and nanocode's folder. */
+export function secretRoots(places: Places): string[] {
+  return [resolve(places.nanocodeHome), ...HOME_SECRETS.map((s) => resolve(places.home, s))];
+}
+
 export function isSecretPath(path: string, places: Places): boolean {
   const p = resolve(path);
   if (isInside(p, places.nanocodeHome)) return true;

@@ -1,7 +1,7 @@
 // Rules for commands that change or delete the files they name, and for the
 // text tools that are read-only unless told to write (sort -o, sed -i, awk's
 // print > file).
-import type { Rule, Word } from './command-types.ts';
+import { type Invocation, type Rule, type Verdict, type Word, worst } from './command-types.ts';
 import {
   dangerous, deletes, hasOption, operands, optionValue, readOnly, workspace, writes,
 } from './rules-common.ts';
@@ -18,10 +18,16 @@ const changeOwnerOrMode: Rule = (cmd) => {
 /** cp, ln, install: the last operand, or the folder given with -t. */
 const copyTo: Rule = (cmd) => {
   const folder = optionValue(cmd.args, '-t', '--target-directory');
-  if (folder) return writes(cmd, [folder]);
-  const ops = operands(cmd.args, ['-S', '--suffix', '-m', '--mode', '-o', '--owner', '-g', '--group']);
-  return writes(cmd, ops.length > 1 ? ops.slice(-1) : [{ text: '.', value: '.' }]);
+  const ops = operands(cmd.args, ['-S', '--suffix', '-m', '--mode', '-o', '--owner', '-g', '--group', '-t', '--target-directory']);
+  const written = writes(cmd, folder ? [folder] : ops.length > 1 ? ops.slice(-1) : [{ text: '.', value: '.' }]);
+  return cmd.name === 'ln' ? worst([written, linksOut(cmd, folder || ops.length < 2 ? ops : ops.slice(0, -1))]) : written;
 };
+
+/** A link to a file outside the workspace: writing to the link later writes there (a hard link even past symlink checks). */
+function linksOut(cmd: Invocation, sources: Word[]): Verdict {
+  const out = sources.find((s) => !['inside', 'root', 'harmless-device'].includes(cmd.path(s).place));
+  return out ? dangerous(`ln links to a file outside the workspace, which writes through the link would change: ${out.text}`) : readOnly;
+}
 
 /** mv changes both ends: its sources disappear. */
 const move: Rule = (cmd) => writes(cmd, operands(cmd.args, ['-S', '--suffix', '-t', '--target-directory']), 'moves');
@@ -34,8 +40,27 @@ const tee: Rule = (cmd) => {
 };
 
 const sort: Rule = (cmd) => {
+  const program = optionValue(cmd.args, '--compress-program');
   const out = optionValue(cmd.args, '-o', '--output');
-  return out ? writes(cmd, [out]) : readOnly;
+  return worst([program ? cmd.source(program, 'sort --compress-program') : readOnly, out ? writes(cmd, [out]) : readOnly]);
+};
+
+/** Options whose value is a command the program runs: judged as shell code. */
+function commandOptions(cmd: Invocation, options: string[]): Verdict {
+  return worst(options.map((option) => {
+    const code = optionValue(cmd.args, option);
+    return code ? cmd.source(code, `${cmd.name} ${option}`) : readOnly;
+  }));
+}
+
+/** man runs its pager or browser as a command. */
+const man: Rule = (cmd) => commandOptions(cmd, ['-P', '--pager', '-H', '--html']);
+
+/** zip writes its archive, and runs a command to test it with -TT. */
+const zip: Rule = (cmd) => {
+  const archive = operands(cmd.args, ['-b', '-n', '-t', '-tt', '-x', '-i', '-TT', '--unzip-command', '-O', '--output-file'])[0];
+  const out = optionValue(cmd.args, '-O', '--output-file');
+  return worst([commandOptions(cmd, ['-TT', '--unzip-command']), writes(cmd, [out ?? archive ?? { text: '.', value: '.' }])]);
 };
 
 /** sed is read-only unless it edits in place or its script writes files (w) or runs commands (e). */
@@ -53,8 +78,8 @@ const sed: Rule = (cmd) => {
   const script = scripts.map((s) => s.value);
   if (script.some((s) => s === null)) return dangerous(`sed runs a script known only when it runs`);
   if (script.some((s) => sedRunsCommands(s!))) return dangerous('sed with the e command runs shell commands');
-  if (script.some((s) => sedWritesFiles(s!))) return workspace('sed with w writes files');
-  return inPlace ? writes(cmd, files, 'edits') : readOnly;
+  const written = script.flatMap((s) => sedWriteTargets(s!));
+  return worst([written.length ? writes(cmd, written) : readOnly, inPlace ? writes(cmd, files, 'edits') : readOnly]);
 };
 
 function hasScriptOption(args: Word[]): boolean {
@@ -66,8 +91,12 @@ function sedRunsCommands(script: string): boolean {
   return /(^|[;\n{}]|[/\d$])\s*e(\s|;|$)/.test(script) || substituteFlags(script).some((f) => f.includes('e'));
 }
 
-function sedWritesFiles(script: string): boolean {
-  return /(^|[;\n{}]|[/\d$])\s*[wW]\s/.test(script) || substituteFlags(script).some((f) => f.includes('w'));
+/** The files a sed script writes: `w file` (the rest of its line), and s///w's. */
+function sedWriteTargets(script: string): Word[] {
+  const files = [...script.matchAll(/(?:^|[;\n{}]|[/\d$!])\s*[wW]\s*([^\n]*)/g)].map((m) => m[1]!.trim());
+  // s///w names its file after the flags; the analysis takes the rest of the script to be unknown
+  const unknown: Word[] = substituteFlags(script).some((f) => f.includes('w')) ? [{ text: 's///w', value: null }] : [];
+  return [...files.filter(Boolean).map((f) => ({ text: f, value: f })), ...unknown];
 }
 
 /** The flags of each s/regex/replacement/flags in a sed script. */
@@ -107,14 +136,25 @@ const dd: Rule = (cmd) => {
 
 /** tar and unzip write where -C or -d point (and, creating, the archive itself). */
 const unpack: Rule = (cmd) => {
-  if (cmd.name === 'tar' && hasOption(cmd.args, '-t', '--list')) return readOnly;
+  const runs = cmd.name === 'tar' ? tarCommands(cmd) : readOnly;
+  if (cmd.name === 'tar' && hasOption(cmd.args, '-t', '--list')) return runs;
   const folder = optionValue(cmd.args, '-C', '--directory', '-d');
   const creating = cmd.name === 'tar' && (hasOption(cmd.args, '-c', '--create') || /^[a-z]*c/.test(cmd.args[0]?.value ?? ''));
   // the archive follows -f, alone or closing a group: -czf out.tgz, czf out.tgz
   const f = cmd.args.findIndex((a) => /^(-?[a-zA-Z]*f|--file)$/.test(a.value ?? ''));
   const archive = creating ? (optionValue(cmd.args, '--file') ?? cmd.args[f + 1]) : undefined;
-  return writes(cmd, [folder ?? { text: '.', value: '.' }, ...(archive ? [archive] : [])]);
+  return worst([runs, writes(cmd, [folder ?? { text: '.', value: '.' }, ...(archive ? [archive] : [])])]);
 };
+
+/** tar runs programs: a compressor (-I), a command per file, a script at checkpoints or volume changes. */
+function tarCommands(cmd: Invocation): Verdict {
+  const checkpoint = optionValue(cmd.args, '--checkpoint-action');
+  const exec = checkpoint?.value === null ? null : checkpoint?.value?.match(/^exec=(.*)$/s)?.[1];
+  return worst([
+    commandOptions(cmd, ['-I', '--use-compress-program', '--to-command', '--info-script', '--new-volume-script', '-F', '--rsh-command']),
+    exec === undefined ? readOnly : cmd.source({ text: checkpoint!.text, value: exec }, 'tar --checkpoint-action=exec'),
+  ]);
+}
 
 function pathRules(names: string[], rule: Rule): Record<string, Rule> {
   return Object.fromEntries(names.map((name) => [name, rule]));
@@ -134,5 +174,7 @@ export const FILE_RULES: Record<string, Rule> = {
   dd,
   tar: unpack,
   unzip: unpack,
+  man,
+  zip,
 };
 

@@ -30,7 +30,10 @@ const READ_ONLY_SUBS = [
 const reads: SubRule = (args, cmd) => {
   const out = optionValue(args, '--output');
   if (out) return cmd.path(out).place === 'inside' ? workspace('git writes its output to a file') : dangerous(`git writes outside the workspace: ${out.text}`);
-  if (hasOption(args, '-O', '--open-files-in-pager')) return workspace('git grep -O opens a program on the matches');
+  // git grep's pager is optional and only given attached: -Ovim, --open-files-in-pager=vim
+  const attached = args.map((a) => /^(-O|--open-files-in-pager=)(.+)$/s.exec(a.value ?? '')?.[2]).find((v) => v !== undefined);
+  if (attached !== undefined) return cmd.source({ text: attached, value: attached }, 'git grep -O');
+  if (hasOption(args, '-O', '--open-files-in-pager')) return workspace('git grep -O opens the pager on the matches');
   return readOnly;
 };
 
@@ -97,10 +100,16 @@ const remote: SubRule = (args) => {
 const config: SubRule = (args) => {
   const scope = hasOption(args, '--global', '--system') || optionValue(args, '-f', '--file');
   const ops = operands(args, ['-f', '--file', '--type', '--default', '--blob']);
+  const unsetting = hasOption(args, '--unset', '--unset-all') || ops[0]?.value === 'unset';
   const reading = hasOption(args, '--get', '--get-all', '--get-regexp', '--get-urlmatch', '-l', '--list')
-    || ['get', 'list'].includes(ops[0]?.value ?? '') || ops.length === 1;
+    || ['get', 'list'].includes(ops[0]?.value ?? '') || (ops.length === 1 && !unsetting);
   if (reading) return readOnly;
   if (scope) return dangerous('git config writes a config outside the workspace');
+  // The key follows the action word of `git config set key value`.
+  const key = (['set', 'unset'].includes(ops[0]?.value ?? '') ? ops[1] : ops[0])?.value ?? '';
+  if (!HARMLESS_CONFIG.test(key) && !unsetting) {
+    return dangerous(`git config ${key} can make later git commands run any command`);
+  }
   return workspace('git config changes the repository config');
 };
 
@@ -119,6 +128,12 @@ const submodule: SubRule = (args, cmd) => {
   return action === 'update' || action === 'sync' ? network(`git submodule ${action} fetches submodules`) : workspace(`git submodule ${action}`);
 };
 
+/** difftool/mergetool run -x's command, or a tool by name (whose command config says). */
+function tool(args: Word[], cmd: Invocation, name: string): Verdict {
+  const extcmd = optionValue(args, '-x', '--extcmd');
+  return extcmd ? cmd.source(extcmd, `git ${name} -x`) : workspace(`git ${name} runs the configured tool`);
+}
+
 const SUBCOMMANDS: Record<string, SubRule> = {
   ...Object.fromEntries(READ_ONLY_SUBS.map((name) => [name, reads])),
   branch,
@@ -133,6 +148,8 @@ const SUBCOMMANDS: Record<string, SubRule> = {
   config,
   rebase,
   submodule,
+  difftool: (args, cmd) => tool(args, cmd, 'difftool'),
+  mergetool: (args, cmd) => tool(args, cmd, 'mergetool'),
   bisect: (args, cmd) => (args[0]?.value === 'run' ? cmd.run(args.slice(1)) : workspace('git bisect moves HEAD')),
   reflog: (args) => (['expire', 'delete'].includes(args[0]?.value ?? '') ? dangerous('git reflog expire/delete throws away the undo history') : readOnly),
   worktree: (args) => (args[0]?.value === 'list' ? readOnly : workspace('git worktree changes worktrees')),
@@ -153,17 +170,25 @@ const SUBCOMMANDS: Record<string, SubRule> = {
   },
 };
 
+/** Global options that move git to another repository or working tree. */
+const ELSEWHERE = ['-C', '--git-dir', '--work-tree'];
+
 export const git: Rule = (cmd) => {
   const verdicts: Verdict[] = [];
+  const places: Word[] = [];
   let i = 0;
   for (; i < cmd.args.length; i++) {
     const arg = cmd.args[i]!.value ?? '';
     if (!arg.startsWith('-')) break;
-    if (arg === '-c' || arg.startsWith('--config-env')) {
-      const setting = arg === '-c' ? cmd.args[i + 1] : cmd.args[i];
-      const key = (setting?.value ?? '').split('=')[0]!.replace(/^--config-env=?/, '');
+    // -c key=value, -ckey=value, --config-env=key=VAR, --config-env key=VAR
+    const config = /^(-c|--config-env)(=?)(.*)$/s.exec(arg);
+    if (config) {
+      const setting = config[3] ? { text: config[3], value: config[3] } : cmd.args[i + 1];
+      const key = (setting?.value ?? '').split('=')[0]!;
       if (!HARMLESS_CONFIG.test(key)) verdicts.push(dangerous(`git -c ${setting?.text ?? ''} can make git run any command`));
     }
+    const elsewhere = ELSEWHERE.find((o) => arg === o || arg.startsWith(`${o}=`));
+    if (elsewhere) places.push(arg === elsewhere ? (cmd.args[i + 1] ?? { text: '', value: null }) : { text: arg, value: arg.slice(elsewhere.length + 1) });
     if (arg.startsWith('--exec-path=')) verdicts.push(dangerous('git --exec-path runs git commands from another folder'));
     if (GLOBAL_WITH_VALUE.includes(arg)) i++;
   }
@@ -171,6 +196,11 @@ export const git: Rule = (cmd) => {
   if (!name) return readOnly;
   if (name.value === null) return dangerous(`the git subcommand is computed (${name.text})`);
   const rule = SUBCOMMANDS[name.value];
-  verdicts.push(rule ? rule(cmd.args.slice(i + 1), cmd) : workspace(`git ${name.value} changes the repository`));
+  const verdict = rule ? rule(cmd.args.slice(i + 1), cmd) : workspace(`git ${name.value} changes the repository`);
+  // A repository outside the workspace is not the workspace's to change.
+  const away = places.find((p) => !['inside', 'root'].includes(cmd.path(p).place));
+  verdicts.push(away && verdict.class !== 'read-only'
+    ? dangerous(`git ${name.value} changes a repository or working tree outside the workspace: ${away.text}`)
+    : verdict);
   return worst(verdicts);
 };

@@ -141,7 +141,16 @@ const wget: Rule = (cmd) => {
 
 /** rsync and scp reach the network when an operand names a host (`host:path`, `rsync://`). */
 const remoteCopy: Rule = (cmd) => {
-  const ops = operands(cmd.args, ['-e', '--rsh', '-P', '-i', '-F', '-o', '--exclude', '--include', '--filter']);
+  // rsync -e and scp -S name the program that carries the copy; scp -o and -F can set ssh's local commands
+  const shell = optionValue(cmd.args, '-e', '--rsh', ...(cmd.name === 'scp' ? ['-S'] : []));
+  if (shell) {
+    const carried = cmd.source(shell, `${cmd.name} ${cmd.name === 'scp' ? '-S' : '-e'}`);
+    if (carried.class === 'dangerous') return carried;
+  }
+  if (cmd.name === 'scp' && values(cmd.args).some((a, i, all) => /^-F/.test(a) || (/^-o/.test(a) && /(proxycommand|localcommand)/i.test(a + (all[i + 1] ?? ''))))) {
+    return dangerous('scp runs a local command (ProxyCommand, LocalCommand or a config file)');
+  }
+  const ops = operands(cmd.args, ['-e', '--rsh', '-P', '-i', '-F', '-o', '-S', '--exclude', '--include', '--filter', '--rsync-path']);
   if (ops.some((o) => /^[\w.@-]+:|^rsync:\/\//.test(o.value ?? ''))) return network(`${cmd.name} copies over the network`);
   return writes(cmd, ops.slice(-1));
 };

@@ -177,8 +177,23 @@ export function renderCommand(words: readonly string[]): string {
 function renderings(req: { command: string } | { words: readonly string[] }, kind: RuleKind): string[] {
   if ('command' in req) return kind === 'allow' && COMPOUND.test(req.command) ? [] : [collapse(req.command)];
   const quoted = renderCommand(req.words);
-  // Deny and ask also see the plain join, so quoting an argument cannot dodge them.
-  return kind === 'allow' ? [quoted] : [quoted, req.words.join(' ')];
+  if (kind === 'allow') return [quoted];
+  // Deny and ask also see the plain join, so quoting an argument cannot dodge
+  // them, and the command without its leading options, so `git -C . push` and
+  // `npm --registry x publish` meet `Bash(git push:*)` and `Bash(npm publish:*)`.
+  return [quoted, ...withoutLeadingOptions(req.words).flatMap((words) => [renderCommand(words), words.join(' ')])];
+}
+
+/** The words, and the words with each leading run of options (and a value after each) left out. */
+function withoutLeadingOptions(words: readonly string[]): string[][] {
+  const out = [[...words]];
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i]!;
+    const isValue = i > 1 && words[i - 1]!.startsWith('-') && !word.startsWith('-');
+    if (!word.startsWith('-') && !isValue) break;
+    out.push([words[0]!, ...words.slice(i + 1)]);
+  }
+  return out;
 }
 
 /**

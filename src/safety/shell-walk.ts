@@ -4,8 +4,9 @@
 import { judgePath, worstPlace, type PathScope } from './command-paths.ts';
 import { judgeSimple, judgeWrite } from './command-judge.ts';
 import {
-  type Invocation, type SimpleCommand, type Stdin, type Verdict, type Word, worst,
+  type Assignment, type Invocation, type ShellMemory, type SimpleCommand, type Stdin, type Verdict, type Word, worst,
 } from './command-types.ts';
+import { aliasDefinitions, judgeDefined, opaqueChange, opaqueVerdict } from './shell-memory.ts';
 import type { ParseShell, SyntaxNode } from './shell-parser.ts';
 import { expandBraces, wordOf } from './shell-words.ts';
 
@@ -30,20 +31,23 @@ export interface RedirectIn {
 }
 
 const MAX_DEPTH = 8;
-const OUTPUT_OPS = new Set(['>', '>>', '>|', '&>', '&>>', '<>', '>&']);
+export const OUTPUT_OPS = new Set(['>', '>>', '>|', '&>', '&>>', '<>', '>&']);
 const HEREDOC_PARTS = new Set(['heredoc_start', 'heredoc_body', 'heredoc_end', 'file_redirect']);
 
 export class Walker {
   readonly commands: SimpleCommand[] = [];
-  /** Functions defined so far, with the verdict of their bodies. */
-  private readonly functions = new Map<string, Verdict>();
+  /** What the shell will hold after this line: earlier calls' definitions, and this line's. */
+  readonly shell: ShellMemory;
+  /** Functions and aliases being expanded, so that recursion stops. */
+  private readonly expanding = new Set<string>();
 
   private readonly parse: ParseShell;
   private readonly scope: { home: string; workspace: string };
 
-  constructor(parse: ParseShell, scope: { home: string; workspace: string }) {
+  constructor(parse: ParseShell, scope: { home: string; workspace: string }, shell?: ShellMemory) {
     this.parse = parse;
     this.scope = scope;
+    this.shell = { definitions: new Map(shell?.definitions), ...(shell?.opaque && { opaque: shell.opaque }) };
   }
 
   /** Analyses shell source; the verdict of everything it runs. */
@@ -73,8 +77,8 @@ export class Walker {
       case 'variable_assignment': {
         // A bare assignment changes only the shell, unless it changes how later commands run.
         this.children(node, st);
-        const name = node.childForFieldName('name')?.text ?? '';
-        if (changesCode(name)) this.simple([], [], st, [name]);
+        const assigned = assignment(node, this.vars(st));
+        if (changesCode(assigned.name)) this.simple([], [], st, [assigned]);
         return;
       }
       case 'declaration_command':
@@ -168,7 +172,7 @@ export class Walker {
 
   private command(node: SyntaxNode, redirects: RedirectIn[], given: State): void {
     const st: State = { ...given, tail: undefined };
-    const assigns: string[] = [];
+    const assigns: Assignment[] = [];
     const parts: SyntaxNode[] = [];
     const own = [...redirects, ...(given.tail?.redirects ?? [])];
     const trailing: SyntaxNode[] = [];
@@ -179,7 +183,7 @@ export class Walker {
         continue;
       }
       this.children(child, st); // substitutions in the words run first
-      if (child.type === 'variable_assignment') assigns.push(child.childForFieldName('name')?.text ?? '');
+      if (child.type === 'variable_assignment') assigns.push(assignment(child, this.vars(st)));
       else parts.push(child);
     }
     this.simple(joinContinued(parts, this.vars(st)), own, { ...st, stdin }, assigns);
@@ -189,11 +193,11 @@ export class Walker {
   private declaration(node: SyntaxNode, st: State): void {
     const vars = this.vars(st);
     const words: Word[] = [{ text: node.child(0)!.text, value: node.child(0)!.text }];
-    const assigns: string[] = [];
+    const assigns: Assignment[] = [];
     for (const child of node.namedChildren) {
       this.children(child, st);
       words.push(wordOf(child, vars));
-      if (child.type === 'variable_assignment') assigns.push(child.childForFieldName('name')?.text ?? '');
+      if (child.type === 'variable_assignment') assigns.push(assignment(child, vars));
     }
     this.simple(words, [], st, assigns);
   }
@@ -201,24 +205,39 @@ export class Walker {
   private functionDefinition(node: SyntaxNode, st: State): void {
     const name = node.childForFieldName('name')?.text ?? '';
     const start = this.commands.length;
-    // The body runs when the function is called, maybe later in the same shell: judge it now.
+    // Judged here as written, and again wherever it is called (where `cd` may have taken the shell).
     this.children(node, fork(st));
     const body = this.commands.slice(start);
-    const recursive = body.some((cmd) => cmd.name === name);
-    const verdict: Verdict = recursive
-      ? { class: 'dangerous', reason: `the function ${name} calls itself (a fork bomb when piped or backgrounded)` }
-      : worst(body);
-    if (recursive) Object.assign(body.find((cmd) => cmd.name === name)!, verdict);
-    this.functions.set(name, verdict);
+    const self = body.find((cmd) => cmd.name === name);
+    if (self) {
+      const reason = `the function ${name} calls itself (a fork bomb when piped or backgrounded)`;
+      Object.assign(self, { class: 'dangerous', reason });
+    }
+    // Kept even when defined in a subshell: a definition only ever makes a call of its name ask more.
+    this.shell.definitions.set(name, { kind: 'function', body: node.childForFieldName('body')?.text ?? '' });
+  }
+
+  /** A command named like a function or alias runs its body, judged where it is called. */
+  private defined(name: string, args: Word[], st: State): Verdict | undefined {
+    const definition = this.shell.definitions.get(name);
+    if (!definition) return undefined;
+    if (this.expanding.has(name)) return { class: 'dangerous', reason: `the ${definition.kind} ${name} calls itself (a fork bomb when piped or backgrounded)` };
+    this.expanding.add(name);
+    try {
+      return judgeDefined(name, definition, args, (code, what) => this.source(code.value ?? '', { ...st, tail: undefined }, what));
+    } finally {
+      this.expanding.delete(name);
+    }
   }
 
   /** Judges one simple command (and whatever it runs), lists it, and returns its verdict. */
-  simple(words: Word[], redirects: RedirectIn[], st: State, assigns: string[] = []): Verdict {
+  simple(words: Word[], redirects: RedirectIn[], st: State, given: Assignment[] = []): Verdict {
     const entry: SimpleCommand = {
       name: '',
       args: [],
-      redirects: [...st.redirects, ...redirects].map((r) => ({ op: r.op, target: r.target.text })),
+      redirects: [...st.redirects, ...redirects].map((r) => ({ op: r.op, target: r.target.text, value: r.target.value })),
       class: 'read-only',
+      cwd: st.dir.cwd,
     };
     this.commands.push(entry);
     const scope = this.pathScope(st);
@@ -232,21 +251,60 @@ export class Walker {
         ? { class: 'dangerous', reason: `${what} runs generated text (${code.text})` }
         : this.source(code.value, st, what)),
     });
-    const judged = judgeSimple(words, invocation, this.functions);
-    Object.assign(entry, judged.entry);
+    const judged = judgeSimple(words, invocation, (name, args) => this.defined(name, args, st));
+    Object.assign(entry, judged.entry, { cwd: st.dir.cwd });
+    const assigns = [...given, ...judged.assigns];
+    const reach = judged.opaque ? this.homePath(judged.args, scope) : undefined;
+    if (reach) entry.outside = `${entry.name} is given ${reach}, in the home outside the workspace, and no rule knows what it does with it`;
     const verdicts: Verdict[] = [judged.verdict];
+    if (this.shell.opaque && judged.verdict.class === 'read-only' && entry.name) verdicts.push(opaqueVerdict(entry.name, this.shell.opaque));
+    this.remember(entry.name, judged.args, assigns);
     for (const r of [...st.redirects, ...redirects]) {
       if (OUTPUT_OPS.has(r.op) && !/^(\d+|-)$/.test(r.target.value ?? '')) verdicts.push(judgeWrite(r.op, r.target, invocation(entry.name, [])));
     }
     const runs = !entry.name || DECLARATIONS.has(entry.name) ? 'later commands' : entry.name;
-    verdicts.push(...assigns.filter(changesCode).map((name): Verdict => ({
-      class: 'workspace', reason: `setting ${name} can make ${runs} run other code`,
-    })));
+    verdicts.push(...assigns.filter((a) => changesCode(a.name)).map((a) => this.codeVariable(a, runs, st)));
     const verdict = worst(verdicts);
     entry.class = verdict.class;
     if (verdict.reason) entry.reason = verdict.reason;
     if (judged.cd !== undefined) st.dir.cwd = judged.cd === null ? null : resolveCd(judged.cd, scope);
     return verdict;
+  }
+
+  /**
+   * A variable that makes programs run other code: one that holds a command
+   * line (GIT_SSH_COMMAND, EDITOR, …) has its command judged; git config
+   * given through the environment is as open as `git -c`.
+   */
+  private codeVariable(a: Assignment, runs: string, st: State): Verdict {
+    if (GIT_CONFIG_VARIABLES.test(a.name)) return { class: 'dangerous', reason: `${a.name} gives git config that can make it run any command` };
+    if (!COMMAND_VARIABLES.test(a.name)) return { class: 'workspace', reason: `setting ${a.name} can make ${runs} run other code` };
+    if (a.value.value === null) return { class: 'dangerous', reason: `${a.name} is set to a command known only when it runs (${a.value.text})` };
+    const inner = this.source(a.value.value, fork(st), `the command in ${a.name}`);
+    return worst([inner, { class: 'workspace', reason: `${runs} may run the command in ${a.name}` }]);
+  }
+
+  /** What the command leaves in the shell: aliases, and changes the analysis cannot follow. */
+  private remember(name: string, args: Word[], assigns: Assignment[]): void {
+    if (name === 'alias') {
+      for (const alias of aliasDefinitions(args)) {
+        if (alias.body === null) this.shell.opaque ??= `an alias was given a body known only when it ran`;
+        else this.shell.definitions.set(alias.name, { kind: 'alias', body: alias.body });
+      }
+    }
+    this.shell.opaque ??= opaqueChange(name, args, assigns.map((a) => a.name));
+  }
+
+  /** The first argument (or --option=value) naming a place in the home outside the workspace. */
+  private homePath(args: Word[], scope: PathScope): string | undefined {
+    for (const arg of args) {
+      const value = arg.value?.replace(/^--?[\w-]+=/, '');
+      if (!value || !/^(~|\/|\.\.)/.test(value)) continue;
+      const judged = judgePath(value, scope);
+      const { home } = this.scope;
+      if (judged.place === 'outside' && judged.path && (judged.path === home || judged.path.startsWith(`${home}/`))) return arg.text;
+    }
+    return undefined;
   }
 
   private vars(st: State) {
@@ -273,11 +331,22 @@ function fork(st: State, patch: Partial<State> = {}): State {
 
 const DECLARATIONS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
 
+/** Variables that hold a command line a program runs (through sh -c, most of them). */
+const COMMAND_VARIABLES = /^(GIT_SSH_COMMAND|GIT_SSH|GIT_EXTERNAL_DIFF|GIT_EDITOR|GIT_SEQUENCE_EDITOR|GIT_PAGER|GIT_ASKPASS|SSH_ASKPASS|SUDO_ASKPASS|GIT_PROXY_COMMAND|PAGER|MANPAGER|EDITOR|VISUAL|FCEDIT|BROWSER|LESSOPEN|LESSCLOSE|PROMPT_COMMAND|RSYNC_RSH|CVS_RSH)$/;
+
+/** Config for every git command that follows, as open as `git -c`. */
+const GIT_CONFIG_VARIABLES = /^GIT_CONFIG(_PARAMETERS|_COUNT|_KEY_\d+|_VALUE_\d+|_GLOBAL|_SYSTEM)?$/;
+
+function assignment(node: SyntaxNode, vars: (name: string) => string | null): Assignment {
+  const value = node.childForFieldName('value');
+  return { name: node.childForFieldName('name')?.text ?? '', value: value ? wordOf(value, vars) : { text: '', value: '' } };
+}
+
 /** Variables that make ordinary commands load or run other code. */
 const CODE_VARIABLES = /^(LD_\w+|DYLD_\w+|BASH_ENV|ENV|PATH|PROMPT_COMMAND|NODE_OPTIONS|PYTHON\w*|PERL5\w+|RUBYOPT|GIT_\w+|PAGER|EDITOR|VISUAL|SHELLOPTS|BASHOPTS|IFS)$/;
 
 function changesCode(name: string): boolean {
-  return CODE_VARIABLES.test(name);
+  return CODE_VARIABLES.test(name) || COMMAND_VARIABLES.test(name);
 }
 
 function resolveCd(target: string, scope: PathScope): string | null {

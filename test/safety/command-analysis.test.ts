@@ -81,7 +81,6 @@ const WORKSPACE: Row[] = [
   ['pkill -f my-server', 'workspace'],
   ['find . -type d -name __pycache__ -exec rm -rf {} +', 'workspace'],
   ['tar -xzf release.tgz', 'workspace'],
-  ['git() { echo "no git here"; }; git push', 'read-only'],
   ['/usr/bin/env node x.js', 'workspace'],
 ];
 
@@ -237,6 +236,13 @@ const OBFUSCATED: Row[] = [
   ['cat <<EOF\n$(rm -rf ~)\nEOF', 'dangerous', 'outside the workspace'],
   ['exec 3>/dev/sda', 'dangerous', 'device'],
   ['alias ls="rm -rf ~"', 'dangerous'],
+  // A function may not exist when called (defined in a branch not taken, a subshell, or
+  // unset): the command it shadows is judged too.
+  ['git() { echo "no git here"; }; git push', 'dangerous', 'git push'],
+  ['if false; then git() { :; }; fi; git push', 'dangerous', 'git push'],
+  // A body runs where it is called, after cd has moved the shell.
+  ['f() { rm -rf build; }; cd ~; f', 'dangerous', 'outside the workspace: build'],
+  ['f() { rm -rf build; }; cd ~ && f', 'dangerous', 'the function f'],
   ['trap "rm -rf ~" EXIT', 'dangerous'],
   ['echo "unterminated', 'dangerous', 'could not be parsed'],
   ['{rm,-rf,~}', 'dangerous'],
@@ -256,6 +262,49 @@ const OBFUSCATED: Row[] = [
   ['cd .. && rm -rf ws', 'dangerous', 'whole workspace'],
   ['rm -rf ${HOME:?}/x', 'dangerous'],
   ['PATH=./evil:$PATH', 'workspace', 'PATH'],
+  // env -S in every spelling, and the wrappers that run the rest as a command
+  ["env -S'rm -rf ~'", 'dangerous', 'outside the workspace'],
+  ["env --split-string='rm -rf ~'", 'dangerous', 'outside the workspace'],
+  ["env -S 'rm -rf' ~", 'dangerous', 'outside the workspace'],
+  ["env -S 'ls -la'", 'read-only'],
+  ...['flock /tmp/l', 'taskset 1', 'strace -f -o /dev/null', 'ltrace', 'valgrind -q', 'unshare -r', 'firejail', 'systemd-run --user', 'chronic', 'xvfb-run -a']
+    .map((w): Row => [`${w} rm -rf ~`, 'dangerous', 'outside the workspace']),
+  ['flock /tmp/l npm test', 'workspace'],
+  // variables that hold a command line: the command is judged; git config by environment asks
+  ["GIT_SSH_COMMAND='rm -rf ~' git fetch", 'dangerous', 'outside the workspace'],
+  ["GIT_EXTERNAL_DIFF='rm -rf ~' git diff", 'dangerous', 'outside the workspace'],
+  ["export GIT_EDITOR='sh -c \"rm -rf ~\"'", 'dangerous', 'outside the workspace'],
+  ["env EDITOR='rm -rf ~' git commit", 'dangerous', 'outside the workspace'],
+  ['EDITOR=$x git commit', 'dangerous', 'known only when it runs'],
+  ["GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0='rm -rf ~' git status", 'dangerous', 'git config'],
+  ['env LD_PRELOAD=./x.so ls', 'workspace', 'LD_PRELOAD'],
+  ['PAGER=cat git log', 'workspace'],
+  // options whose value is a command
+  ...["flock /tmp/l -c 'rm -rf ~'", "man -P 'rm -rf ~' ls", "man --pager='rm -rf ~' ls", "tar -xf a.tar --to-command='rm -rf ~'",
+    "tar -I 'sh -c \"rm -rf ~\"' -xf a.tar", "tar -tf a.tar --checkpoint=1 --checkpoint-action=exec='rm -rf ~'",
+    "zip x.zip a -T -TT 'rm -rf ~'", "sort --compress-program='rm -rf ~' a"].map((c): Row => [c, 'dangerous', 'outside the workspace']),
+  ['man -P cat ls', 'read-only'],
+  ['tar -I zstd -xf a.tar.zst', 'workspace'],
+  ['zip -r ~/x.zip .', 'dangerous', 'outside the workspace'],
+  // sed's w writes where it says, with or without a space
+  ["sed 'w/home/u/.bashrc' x", 'dangerous', 'outside the workspace'],
+  ["sed -n 'w /home/u/.bashrc' x", 'dangerous', 'outside the workspace'],
+  ["sed -n '/x/w out.txt' x", 'workspace'],
+  // git: -ckey=value, config keys that run commands, other repositories
+  ['git -cCORE.PAGER=x log', 'dangerous', 'run any command'],
+  ["git config core.fsmonitor 'rm -rf ~'", 'dangerous', 'core.fsmonitor'],
+  ["git config alias.st '!rm -rf ~'", 'dangerous', 'alias.st'],
+  ['git config user.name x', 'workspace'],
+  ['git config --unset core.pager', 'workspace'],
+  ['git -C ~ stash', 'dangerous', 'outside the workspace'],
+  ['git --work-tree=/home/u checkout HEAD -- a', 'dangerous', 'outside the workspace'],
+  ['git -C ~ log -p', 'read-only'],
+  ['git -C sub commit -m x', 'workspace'],
+  // a link to outside: writes through it would leave the workspace
+  ['ln -s ~ home', 'dangerous', 'outside the workspace'],
+  ['ln ~/.bashrc rc', 'dangerous', 'outside the workspace'],
+  ['ln -sf -t bin ~/.local/bin/tool', 'dangerous', 'outside the workspace'],
+  ['ln -s src/a.ts b.ts', 'workspace'],
 ];
 
 describe('command analysis table', () => {

@@ -115,3 +115,20 @@ describe('decodeAnsiC', () => {
     expect(decodeAnsiC(body)).toBe(expected);
   });
 });
+
+describe('symlinks inside the workspace', () => {
+  it('judges a path through a link that leaves the workspace as outside, and an existing link to the inside as inside', async () => {
+    const { mkdirSync, realpathSync, symlinkSync } = await import('node:fs');
+    const { tempDir } = await import('../support/cli.ts');
+    const ws = realpathSync(tempDir('paths-ws-'));
+    const home = realpathSync(tempDir('paths-home-'));
+    symlinkSync(home, `${ws}/home`);
+    mkdirSync(`${ws}/src`);
+    symlinkSync(`${ws}/src`, `${ws}/lib`);
+    const real: PathScope = { cwd: ws, home, workspace: ws };
+    expect(judgePath('home/.bashrc', real)).toEqual({ place: 'outside', path: `${home}/.bashrc` });
+    expect(judgePath('home', real).place).toBe('outside');
+    expect(judgePath('lib/new.ts', real)).toMatchObject({ place: 'inside' });
+    expect(judgePath('src/not/yet', real)).toMatchObject({ place: 'inside' });
+  });
+});
