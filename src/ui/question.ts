@@ -9,20 +9,32 @@ import { visible } from './visible.ts';
 
 export type { Permissions } from '../safety/gate.ts';
 
-/** "Do you trust the files in this folder?" y is yes; anything else is no. */
+/**
+ * "Do you trust the files in this folder?" y is yes; n, Enter or Esc is no.
+ * Only a key of its own answers: text typed ahead of the question (or pasted)
+ * arrives as one chunk of several characters, and is ignored, so "yes, fix
+ * it" typed too early cannot trust a folder. Ctrl-C or Ctrl-D leave nanocode
+ * (130) with nothing recorded.
+ */
 export async function askTrust(root: string, changed: boolean): Promise<boolean> {
   const input = process.stdin;
   process.stdout.write(
-    `Do you trust the files in this folder?\n  ${root}\n` +
+    `Do you trust the files in this folder?\n  ${visible(root)}\n` +
       `  ${changed ? "Its nanocode config changed since you trusted it." : 'It has nanocode config of its own.'} Trusted, its .nanocode/ settings and rules, MCP servers, instructions\n` +
       '  and the endpoints in its .env take effect; otherwise they are ignored. (y/N) ',
   );
   input.setRawMode?.(true);
   input.resume();
-  const key = await new Promise<string>((resolve) => input.once('data', (d) => resolve(String(d))));
+  let key: string;
+  do key = await new Promise<string>((resolve) => input.once('data', (d) => resolve(String(d))));
+  while (!/^[yYnN\r\x1b\x03\x04]$/.test(key));
   input.setRawMode?.(false);
   input.pause();
-  const yes = /^y/i.test(key);
+  if (key === '\x03' || key === '\x04') {
+    process.stdout.write('\n');
+    process.exit(130);
+  }
+  const yes = /^y$/i.test(key);
   process.stdout.write(`${yes ? 'yes' : 'no'}\n\n`);
   return yes;
 }

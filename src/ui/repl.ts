@@ -109,6 +109,8 @@ class Repl {
       this.draw();
     };
     this.input.on('data', onData);
+    // Paused by an earlier reader (the trust question): a paused stream holds no handle, and node would exit.
+    this.input.resume();
     this.output.on('resize', onResize);
     this.print([this.style.gray(`nanocode · ${this.agent.choice.model} · ${this.agent.cwd} · /help for commands`), '']);
     if (this.agent.messages.length) this.print([this.style.gray(`Continuing a conversation of ${this.agent.messages.length} messages.`), '']);
