@@ -1,6 +1,7 @@
 // Headless frontends: plain text (the answer on stdout, progress on stderr)
 // and JSON lines (every event on stdout, then a result line).
 import type { AgentEvent, StopReason } from '../protocol/events.ts';
+import { oneLine, visible } from './visible.ts';
 
 export interface HeadlessOptions {
   mode: 'text' | 'json';
@@ -26,7 +27,7 @@ export async function runHeadless(events: AsyncIterable<AgentEvent>, o: Headless
     else if (e.type === 'tool_call' && o.progress && !o.quiet) err.write(`⏺ ${e.name}(${summarize(e.args)})\n`);
     else if (e.type === 'tool_result' && o.progress && !o.quiet) err.write(`  ⎿ ${firstLine(e.content)}\n`);
     // A refused call is the user's business even when quiet: they may want to allow it.
-    if (e.type === 'permission' && e.decision === 'deny' && o.mode === 'text') err.write(`nanocode: permission denied for ${e.name}: ${e.reason}\n`);
+    if (e.type === 'permission' && e.decision === 'deny' && o.mode === 'text') err.write(`nanocode: permission denied for ${e.name}: ${denialLine(e.reason ?? '')}\n`);
     if (e.type === 'retry' && !o.quiet && o.mode === 'text') {
       err.write(`retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt} of ${e.maxAttempts}): ${e.message}\n`);
     }
@@ -48,6 +49,17 @@ export async function runHeadless(events: AsyncIterable<AgentEvent>, o: Headless
   return exit;
 }
 
+/**
+ * One line per denied call, for the person: the reasons of its parts joined,
+ * without the sentences meant for the model, and nothing the terminal would
+ * obey (the command is the model's text).
+ */
+function denialLine(reason: string): string {
+  const forPerson = reason.replace(/ Do not retry it(?: unchanged)?: [^\n]*/g, '');
+  // Each part's reason ends a sentence; a newline elsewhere is inside a command.
+  return forPerson.split(/(?<=\.)\n/).map(oneLine).join(' · ');
+}
+
 function summarize(args: unknown): string {
   if (!args || typeof args !== 'object') return '';
   const first = Object.values(args as Record<string, unknown>)[0];
@@ -56,6 +68,6 @@ function summarize(args: unknown): string {
 }
 
 function firstLine(s: string): string {
-  const line = s.split('\n').find((l) => l.trim()) ?? '';
+  const line = visible(s.split('\n').find((l) => l.trim()) ?? '');
   return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }

@@ -109,11 +109,13 @@ class Repl {
       this.draw();
     };
     this.input.on('data', onData);
+    // Paused by an earlier reader (the trust question): a paused stream holds no handle, and node would exit.
+    this.input.resume();
     this.output.on('resize', onResize);
     this.print([this.style.gray(`nanocode · ${this.agent.choice.model} · ${this.agent.cwd} · /help for commands`), '']);
     if (this.agent.messages.length) this.print([this.style.gray(`Continuing a conversation of ${this.agent.messages.length} messages.`), '']);
     if (this.pickSession) void this.command('/resume');
-    this.signal?.addEventListener('abort', () => (this.running ? this.agent.abort() : this.finish(130)), { once: true });
+    this.signal?.addEventListener('abort', () => (this.running ? this.cancel() : this.finish(130)), { once: true });
     return done.then((code) => {
       this.input.off('data', onData);
       this.output.off('resize', onResize);
@@ -158,7 +160,9 @@ class Repl {
       }
       prompt.push(...rows);
     });
-    return this.questions.layout(live, this.status(), this.style, width) ?? [[...live, '', ...prompt, this.status(), ...this.hints], cursor];
+    // While a question waits, the prompt shows under it only if it holds text.
+    const typed = this.editor.text ? { rows: prompt, cursor: { ...cursor, row: cursor.row - live.length - 1 } } : undefined;
+    return this.questions.layout(live, typed, this.status(), this.style, width, this.screen.height) ?? [[...live, '', ...prompt, this.status(), ...this.hints], cursor];
   }
 
   private status(): string {
@@ -185,7 +189,7 @@ class Repl {
   }
 
   private async onKey(key: Key): Promise<void> {
-    if (this.questions.key(key)) return;
+    if (this.questions.key(key, !!this.editor.text)) return;
     if (this.answer) {
       if (key.name === 'text' && /^y/i.test(key.text)) this.answer(true);
       else if ((key.name === 'text' && /^n/i.test(key.text)) || ['enter', 'escape', 'ctrl-c'].includes(key.name)) this.answer(false);
@@ -241,7 +245,7 @@ class Repl {
       case 'tab':
         return this.complete();
       case 'escape':
-        if (this.running) this.agent.abort();
+        if (this.running) this.cancel();
         return;
       case 'ctrl-c':
         return this.ctrlC();
@@ -252,12 +256,15 @@ class Repl {
     }
   }
 
+  /** Cancels the running step, and the question it waits on. */
+  private readonly cancel = () => (this.questions.cancel(), this.agent.abort());
+
   /** One Ctrl-C cancels the work (or clears the prompt); a second within 2 s, or on an empty prompt, exits. */
   private ctrlC(): void {
     const now = Date.now();
     if (now - this.lastCtrlC < DOUBLE_CTRL_C_MS || (!this.running && !this.editor.text)) return this.finish(130);
     this.lastCtrlC = now;
-    if (this.running) this.agent.abort();
+    if (this.running) this.cancel();
     else this.editor.set('');
     this.hints = [this.style.gray('Press Ctrl-C again to exit.')];
   }
