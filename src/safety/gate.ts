@@ -83,9 +83,9 @@ export class Permissions {
     return this.mode;
   }
 
-  readonly gate: Gate = async (call) => this.check(call);
+  readonly gate: Gate = async (call, ctx) => this.check(call, ctx.signal);
 
-  private async check(call: GateCall): Promise<GateDecision> {
+  private async check(call: GateCall, signal: AbortSignal): Promise<GateDecision> {
     const o = this.o;
     const sandboxed = call.tool.permission === 'execute' && (await o.sandboxed());
     const scope = { cwd: o.cwd, home: o.home, nanocodeHome: o.nanocodeHome, shellCwd: o.shellCwd?.() ?? o.cwd, sandboxed, shell: this.shell };
@@ -105,13 +105,17 @@ export class Permissions {
     if (asking.length) {
       if (!this.ask) return { action: 'deny', reason: asking.map((x) => this.refusal(x.item, x.rule)).join('\n') };
       const rules = [...new Set(asking.flatMap((x) => (x.item.request ? [suggestRule(x.item.request, o.home)] : [])))];
-      const answer = await this.ask({
+      const question = {
         tool: call.name,
         subject: command ?? asking.map((x) => x.item.subject).join(', '),
         reasons: asking.map((x) => `${items.length > 1 ? `\`${x.item.subject}\` ` : ''}${x.j.reason}`),
         rules,
         network,
-      });
+      };
+      // A cancelled step must not wait on a question nobody will answer.
+      if (signal.aborted) return { action: 'deny', reason: 'the step was cancelled.' };
+      const cancelled = new Promise<Answer>((resolve) => signal.addEventListener('abort', () => resolve({ kind: 'no', message: 'The step was cancelled.' }), { once: true }));
+      const answer = await Promise.race([this.ask(question), cancelled]);
       if (answer.kind === 'no') {
         return { action: 'deny', reason: `the user said no${answer.message?.trim() ? `, and says: ${answer.message.trim()}` : '.'}` };
       }

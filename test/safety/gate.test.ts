@@ -174,3 +174,18 @@ describe('questions', () => {
     expect(asked).toBe(0);
   });
 });
+
+describe('a cancelled step', () => {
+  it('stops waiting on a question nobody answers, and refuses the call', async () => {
+    let asked!: () => void;
+    const asking = new Promise<void>((r) => (asked = r));
+    const g = setup({ ask: () => (asked(), new Promise<Answer>(() => {})) });
+    const step = new AbortController();
+    const decision = g.permissions.gate({ id: 'c1', name: 'bash', args: { command: 'git push' }, tool: bashTool as Tool }, { cwd: g.cwd, signal: step.signal });
+    await asking;
+    step.abort();
+    expect(await decision).toEqual({ action: 'deny', reason: 'the user said no, and says: The step was cancelled.' });
+    const late = await g.permissions.gate({ id: 'c2', name: 'bash', args: { command: 'git push' }, tool: bashTool as Tool }, { cwd: g.cwd, signal: step.signal });
+    expect(late).toEqual({ action: 'deny', reason: 'the step was cancelled.' });
+  });
+});
