@@ -1,0 +1,83 @@
+// Attacks on the OS sandbox and on secrets through the binary, against the
+// scripted model: commands the gate lets run unasked (workspace class) try
+// to get out of the sandbox. HOME is a temporary folder throughout.
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { detectSandbox } from '../../src/safety/sandbox.ts';
+import { run, tempDir } from '../support/cli.ts';
+import { workspace } from '../support/scenario.ts';
+import { type ScriptedServer, type ScriptToolCall, type ScriptTurn, startScriptedServer } from '../support/scripted-server.ts';
+
+const closers: Array<() => unknown> = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((c) => c()));
+});
+
+async function model(...turns: ScriptTurn[]): Promise<ScriptedServer> {
+  const s = await startScriptedServer(turns);
+  closers.push(() => s.close());
+  return s;
+}
+
+const KEY = 'sk-user-own-key-0123456789abcdef';
+const bash = (command: string): ScriptToolCall => ({ name: 'bash', args: { command } });
+/** The tool results the model read in request `i`, in call order. */
+const toolResults = (s: ScriptedServer, i: number): string[] => s.turnRequests()[i]!.body.messages.filter((m: any) => m.role === 'tool').map((m: any) => m.content);
+
+/** A workspace that is not a repository, a HOME with secrets, and the environment. */
+function scene() {
+  const ws = workspace();
+  const home = realpathSync(tempDir('user-home-'));
+  mkdirSync(join(home, '.ssh'));
+  writeFileSync(join(home, '.ssh/id_ed25519'), 'PRIVATE-KEY-MATERIAL\n');
+  const env = (s: ScriptedServer, extra: Record<string, string> = {}) => ({
+    HOME: home,
+    OPENAI_API_KEY: KEY,
+    OPENAI_BASE_URL: s.openaiBaseURL,
+    NANOCODE_MODEL: 'scripted-model',
+    NANOCODE_HOME: ws.home,
+    ...extra,
+  });
+  return { ws, cwd: ws.cwd, home, env };
+}
+
+const found = await detectSandbox(process.env);
+const noSandbox = found.kind === 'none';
+
+describe.skipIf(noSandbox)('attacks on the sandbox, headless without --yes', () => {
+  it('a .git file written by a command cannot make a folder outside writable when the shell restarts', async () => {
+    const s = scene();
+    // Scripts the project ships; running them is workspace work (the gate cannot see into them).
+    writeFileSync(join(s.cwd, 'setup.sh'), `printf 'gitdir: %s\\n' "$HOME" > .git\n`);
+    writeFileSync(join(s.cwd, 'build.sh'), `echo pwned > "$HOME/escaped" && echo WROTE\n`);
+    const server = await model(
+      { toolCalls: [bash('sh setup.sh; exit')] },
+      { toolCalls: [bash('sh build.sh')] },
+      { text: 'done' },
+    );
+    const r = await run(['build it'], { cwd: s.cwd, env: s.env(server) });
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(s.cwd, '.git'), 'utf8')).toBe(`gitdir: ${s.home}\n`);
+    const result = toolResults(server, 2).at(-1)!;
+    expect(result).toMatch(/Read-only file system/);
+    expect(result).not.toContain('WROTE');
+    expect(existsSync(join(s.home, 'escaped'))).toBe(false);
+  });
+});
+
+describe.skipIf(noSandbox)('secrets in the sandbox', () => {
+  it('a script cannot read ~/.ssh, or nanocode\'s home, from inside', async () => {
+    const s = scene();
+    writeFileSync(join(s.ws.home, 'settings.json'), '{"bash":{"allowEnv":["SOME_TOKEN"]}}');
+    writeFileSync(join(s.cwd, 'look.sh'), 'cat "$HOME/.ssh/id_ed25519" "$NANOCODE_HOME/settings.json"; ls -a "$HOME/.ssh"; echo LOOKED\n');
+    const server = await model({ toolCalls: [bash('sh look.sh')] }, { text: 'done' });
+    const r = await run(['look around'], { cwd: s.cwd, env: s.env(server) });
+    expect(r.code).toBe(0);
+    const result = toolResults(server, 1)[0]!;
+    expect(result).toContain('LOOKED');
+    expect(result).not.toContain('PRIVATE-KEY-MATERIAL');
+    expect(result).not.toContain('allowEnv');
+    expect(result).not.toContain('id_ed25519\n');
+  });
+});
