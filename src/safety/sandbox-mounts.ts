@@ -5,14 +5,17 @@
 // .nanocode/ and nanocode's own home (settings, sessions, trust).
 import { lstatSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { type Hidden, hiddenPaths } from './sandbox-hidden.ts';
 
 export interface MountSpec {
   /** The working folder: writable, except for the protected paths in it. */
   workspace: string;
   /** The temp folder (os.tmpdir()): writable. */
   tmp: string;
-  /** nanocode's own folder (settings, sessions, trust): read-only. */
+  /** nanocode's own folder (settings, sessions, trust): read-only, and hidden but for its skills. */
   nanocodeHome: string;
+  /** The user's home, where the secret places are (os.homedir() unless given). */
+  home?: string;
 }
 
 export interface Mounts {
@@ -26,6 +29,8 @@ export interface Mounts {
   pinned: string[];
   /** Paths bound read-only on top, each of which exists. */
   readOnly: string[];
+  /** Secret places, hidden on top of everything (sandbox-hidden.ts). */
+  hidden: Hidden[];
 }
 
 interface Protected {
@@ -172,5 +177,6 @@ export function sandboxMounts(spec: MountSpec): Mounts {
     readOnly.add(path);
   }
   const byDepth = (paths: Iterable<string>) => [...paths].sort((a, b) => a.length - b.length);
-  return { writable, pinned: byDepth([...pinned].filter((p) => !readOnly.has(p))), readOnly: byDepth(readOnly) };
+  const hidden = hiddenPaths({ home: spec.home, nanocodeHome: spec.nanocodeHome, open: writable }, real);
+  return { writable, pinned: byDepth([...pinned].filter((p) => !readOnly.has(p))), readOnly: byDepth(readOnly), hidden };
 }
