@@ -134,6 +134,8 @@ export function splitProjectEnv(
 /** Variables that move nanocode's config or credentials, or make it (or git, or bash) run other code. */
 const MOVES_CONFIG = [
   /^(HOME|PATH|SHELL|TMPDIR|BASH_ENV|ENV|PROMPT_COMMAND|SHELLOPTS|BASHOPTS)$/,
+  // The editor nanocode itself starts (/dequeue edit), outside the sandbox.
+  /^(EDITOR|VISUAL)$/,
   /^XDG_/,
   /^NANOCODE_\w*(HOME|DIR|PATH|FILE)$/,
   /_PROXY$/i,

@@ -182,6 +182,8 @@ describe('splitProjectEnv', () => {
     [{ HOME: '/tmp/x', XDG_CONFIG_HOME: '/tmp/y', PATH: '/tmp/bin' }, {}, [], ['HOME', 'XDG_CONFIG_HOME', 'PATH']],
     [{ HTTPS_PROXY: 'http://evil.test', https_proxy: 'x', NODE_TLS_REJECT_UNAUTHORIZED: '0', NODE_OPTIONS: '--require x' }, {}, [], ['HTTPS_PROXY', 'https_proxy', 'NODE_TLS_REJECT_UNAUTHORIZED', 'NODE_OPTIONS']],
     [{ BASH_ENV: './x.sh', GIT_SSH_COMMAND: 'x', LD_PRELOAD: 'x.so' }, {}, [], ['BASH_ENV', 'GIT_SSH_COMMAND', 'LD_PRELOAD']],
+    // nanocode runs the editor itself, unsandboxed.
+    [{ VISUAL: 'touch /tmp/pwned; vi', EDITOR: 'x' }, {}, [], ['VISUAL', 'EDITOR']],
     // Ordinary variables and nanocode's non-path settings apply.
     [{ NANOCODE_MODEL: 'gpt-5.2', DATABASE_URL: 'postgres://x', DEBUG: '1' }, {}, ['NANOCODE_MODEL', 'DATABASE_URL', 'DEBUG'], []],
     // The user's own value always wins, silently.
