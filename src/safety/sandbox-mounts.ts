@@ -126,6 +126,19 @@ function claimedBy(dotGit: string, gitDir: string): Git | undefined {
   return claims && isDir(join(gitDir, 'objects')) ? { dotGit, gitDir, commonDir: gitDir } : undefined;
 }
 
+/**
+ * Files that must not appear in the repository while commands run, since no
+ * mount can stop their creation without stopping git's own writes beside
+ * them: `commondir` in a repository's own .git folder makes git, outside the
+ * sandbox too, read config (core.fsmonitor, filters: code that runs on
+ * `git status`) from wherever it points. The caller removes what it finds.
+ */
+export function forbiddenPaths(workspace: string): string[] {
+  const git = findGit(real(workspace));
+  // A worktree's commondir is legitimate, and protected instead.
+  return git && git.gitDir === git.commonDir ? [join(git.gitDir, 'commondir')] : [];
+}
+
 function protectedPaths(workspace: string, nanocodeHome: string, git: Git | undefined): Protected[] {
   const list: Protected[] = [
     { path: join(workspace, '.nanocode'), missing: 'dir' },

@@ -58,6 +58,8 @@ export function makeBashTool(sandbox?: ShellSandbox) {
       await output.close();
       if (network) shell.kill();
       else ctx.state.shellCwd = shell.cwd;
+      // Outside the sandbox, with nothing of the command left running.
+      const removed = bwrap ? sandbox!.removeForbidden() : undefined;
       if (sandbox) sandbox.cwd = ctx.state.shellCwd;
 
       const details: BashDetails = {
@@ -72,11 +74,12 @@ export function makeBashTool(sandbox?: ShellSandbox) {
       };
       const text = output.text();
       const body = text.trim() ? text.replace(/\n?$/, '\n') : '(no output)\n';
-      if (killedBy === 'timeout') return { ...errorResult(`${body}[killed: timed out after ${seconds} s]`), details };
-      if (killedBy === 'abort') return { ...errorResult(`${body}[killed: cancelled by the user]`), details };
+      const note = removed ? `\n${removed}` : '';
+      if (killedBy === 'timeout') return { ...errorResult(`${body}[killed: timed out after ${seconds} s]${note}`), details };
+      if (killedBy === 'abort') return { ...errorResult(`${body}[killed: cancelled by the user]${note}`), details };
       const status = code ?? (signal ? `killed by ${signal}` : 'unknown');
       const hint = bwrap ? explainSandboxFailure(text, code, network) : undefined;
-      return { content: `${body}[exit code ${status}]${hint ? `\n${hint}` : ''}`, isError: code !== 0, details };
+      return { content: `${body}[exit code ${status}]${hint ? `\n${hint}` : ''}${note}`, isError: code !== 0, details };
     },
   });
 }

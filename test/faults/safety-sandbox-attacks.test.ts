@@ -1,6 +1,7 @@
 // Attacks on the OS sandbox and on secrets through the binary, against the
 // scripted model: commands the gate lets run unasked (workspace class) try
 // to get out of the sandbox. HOME is a temporary folder throughout.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,6 +22,7 @@ async function model(...turns: ScriptTurn[]): Promise<ScriptedServer> {
 }
 
 const KEY = 'sk-user-own-key-0123456789abcdef';
+const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8' });
 const bash = (command: string): ScriptToolCall => ({ name: 'bash', args: { command } });
 /** The tool results the model read in request `i`, in call order. */
 const toolResults = (s: ScriptedServer, i: number): string[] => s.turnRequests()[i]!.body.messages.filter((m: any) => m.role === 'tool').map((m: any) => m.content);
@@ -63,6 +65,26 @@ describe.skipIf(noSandbox)('attacks on the sandbox, headless without --yes', () 
     expect(result).toMatch(/Read-only file system/);
     expect(result).not.toContain('WROTE');
     expect(existsSync(join(s.home, 'escaped'))).toBe(false);
+  });
+
+  it('a .git/commondir a command makes, to have git outside read config (core.fsmonitor) from the workspace, is removed when it ends', async () => {
+    const s = scene();
+    git(s.cwd, 'init', '-q');
+    writeFileSync(join(s.cwd, 'a.txt'), 'a\n');
+    git(s.cwd, 'add', '.');
+    git(s.cwd, 'commit', '-qm', 'a');
+    const marker = join(s.home, 'fsmonitor-ran');
+    writeFileSync(
+      join(s.cwd, 'setup.sh'),
+      `cp -r .git evil && printf '[core]\\n\\trepositoryformatversion = 0\\n\\tfsmonitor = "touch ${marker}; false"\\n' > evil/config && echo ../evil > .git/commondir && echo PLANTED\n`,
+    );
+    const server = await model({ toolCalls: [bash('sh setup.sh')] }, { text: 'done' });
+    const r = await run(['set up'], { cwd: s.cwd, env: s.env(server) });
+    expect(r.code).toBe(0);
+    expect(toolResults(server, 1).at(-1)).toMatch(/PLANTED\n\[exit code 0\]\n\[sandbox: removed \S+\/\.git\/commondir: it would make git/);
+    expect(existsSync(join(s.cwd, '.git/commondir'))).toBe(false);
+    git(s.cwd, 'status', '--short'); // the user's next git command
+    expect(existsSync(marker)).toBe(false);
   });
 });
 
