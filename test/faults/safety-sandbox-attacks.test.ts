@@ -88,6 +88,27 @@ describe.skipIf(noSandbox)('attacks on the sandbox, headless without --yes', () 
   });
 });
 
+describe('an untrusted repository\'s own git config, before trust', () => {
+  it.each([
+    ['core.fsmonitor', (marker: string) => `[core]\n\tfsmonitor = "touch ${marker}; false"\n`],
+    ['a filter driver', (marker: string) => `[filter "x"]\n\tclean = "touch ${marker}; cat"\n`],
+  ])('%s in an unpacked archive\'s .git/config does not run when nanocode starts', async (_, config) => {
+    const s = scene();
+    const marker = join(s.home, 'git-config-ran');
+    git(s.cwd, 'init', '-q');
+    writeFileSync(join(s.cwd, '.gitattributes'), '* filter=x\n');
+    writeFileSync(join(s.cwd, 'a.txt'), 'a\n');
+    git(s.cwd, 'add', '.');
+    git(s.cwd, 'commit', '-qm', 'a');
+    writeFileSync(join(s.cwd, 'a.txt'), 'changed\n');
+    writeFileSync(join(s.cwd, '.git/config'), `${readFileSync(join(s.cwd, '.git/config'), 'utf8')}${config(marker)}`);
+    const server = await model({ text: 'hi' });
+    const r = await run(['hello'], { cwd: s.cwd, env: s.env(server) });
+    expect(r.code).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+  });
+});
+
 describe.skipIf(noSandbox)('nanocode\'s own files in the temp folder', () => {
   it('a command cannot swap the spill folder for a link, to have nanocode write output where it points', async () => {
     const s = scene();
