@@ -5,6 +5,7 @@
 // a change to it (a pull, a new clone at the same path) asks again.
 import { createHash, type Hash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { parseDotenv } from './dotenv.ts';
@@ -230,12 +231,25 @@ function readBounded(path: string): string | undefined {
   }
 }
 
-/** The folders from the root down to cwd, relative to the root ('' is the root). */
+/**
+ * The folders whose config counts, relative to the root ('' is the root):
+ * from the root down to cwd. Outside a repository, skills, context files and
+ * MCP servers are read from the folders above too (skills/ancestors.ts), so
+ * those count as well (`..`, `../..`), up to the user's home, whose own
+ * dotfiles are the user's: a shared temp folder above an untracked project
+ * must not slip in an MCP server after trust.
+ */
 function chain(root: string, cwd: string): string[] {
   const rel = relative(root, cwd);
-  if (!rel || rel.startsWith('..')) return [''];
-  const parts = rel.split(sep);
-  return ['', ...parts.map((_, i) => parts.slice(0, i + 1).join('/'))];
+  const parts = !rel || rel.startsWith('..') ? [] : rel.split(sep);
+  const down = ['', ...parts.map((_, i) => parts.slice(0, i + 1).join('/'))];
+  if (existsSync(join(root, '.git'))) return down;
+  const home = real(homedir());
+  const up: string[] = [];
+  for (let dir = dirname(root); dir !== dirname(dir) && dir !== home && !home.startsWith(dir + sep); dir = dirname(dir)) {
+    up.push(relative(root, dir).split(sep).join('/'));
+  }
+  return [...up.reverse(), ...down];
 }
 
 function sameItems(a: Record<string, string>, b: Record<string, string>): boolean {

@@ -103,6 +103,27 @@ describe('trustState', () => {
     expect(trustState(home, root)).toBe('trusted');
   });
 
+  it('outside a repository, config in the folders above counts too (they are read), up to the user\'s home', () => {
+    const user = realpathSync(tempDir('trust-user-'));
+    const cwd = join(user, 'shared', 'scratch');
+    mkdirSync(cwd, { recursive: true });
+    const home = tempDir('trust-home-');
+    const was = process.env.HOME;
+    process.env.HOME = user;
+    try {
+      recordTrust(home, cwd, true);
+      put(user, { '.mcp.json': '{"mcpServers":{}}', '.agents/skills/mine/SKILL.md': 'mine' }); // the user's own
+      expect(trustState(home, cwd)).toBe('trusted');
+      put(user, { 'shared/.mcp.json': '{"mcpServers":{"x":{"command":"touch"}}}' });
+      expect(trustState(home, cwd)).toBe('changed');
+      recordTrust(home, cwd, true);
+      put(user, { 'shared/.nanocode/SYSTEM.md': 'evil' });
+      expect(trustState(home, cwd)).toBe('changed');
+    } finally {
+      process.env.HOME = was;
+    }
+  });
+
   it('removing gated config is a change too', () => {
     const { root, home } = project({ '.mcp.json': '{}' });
     recordTrust(home, root, true);
