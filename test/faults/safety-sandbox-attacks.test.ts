@@ -1,12 +1,12 @@
 // Attacks on the OS sandbox and on secrets through the binary, against the
 // scripted model: commands the gate lets run unasked (workspace class) try
 // to get out of the sandbox. HOME is a temporary folder throughout.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectSandbox } from '../../src/safety/sandbox.ts';
-import { run, tempDir } from '../support/cli.ts';
+import { BIN, baseEnv, killAfterwards, run, tempDir } from '../support/cli.ts';
 import { workspace } from '../support/scenario.ts';
 import { type ScriptedServer, type ScriptToolCall, type ScriptTurn, startScriptedServer } from '../support/scripted-server.ts';
 
@@ -123,6 +123,25 @@ describe.skipIf(noSandbox)('nanocode\'s own files in the temp folder', () => {
     expect(toolResults(server, 2).at(-1)).toMatch(/Device or resource busy/);
     expect(readdirSync(target)).toEqual([]);
     expect(toolResults(server, 3).at(-1)).toMatch(/full output in \S+nanocode-output-\w+\/2\.log/);
+  });
+});
+
+describe('descriptors nanocode inherits', () => {
+  it.each([['in the sandbox', []], ['without it', ['--sandbox', 'off']]])('do not reach commands (%s)', async (_, flags) => {
+    const s = scene();
+    const server = await model({ toolCalls: [bash('echo LEAKED >&200; ls /proc/self/fd | tr "\\n" " "')] }, { text: 'done' });
+    const env = baseEnv(s.env(server));
+    killAfterwards(env);
+    // fd 200: a file whatever started nanocode left open across exec (as a shell's redirection does).
+    const leak = join(tempDir(), 'leak');
+    writeFileSync(leak, '');
+    const child = spawn('bash', ['-c', 'exec 200>>"$0" && exec "$@"', leak, process.execPath, BIN, ...flags, 'look'], { cwd: s.cwd, env, stdio: 'ignore' });
+    const code = await new Promise((done) => child.on('close', done));
+    expect(code).toBe(0);
+    const result = toolResults(server, 1).at(-1)!;
+    expect(result).toMatch(/Bad file descriptor/);
+    expect(result).toMatch(/\n0 1 2 3 \n\[exit code 0\]$/); // ls's own: its input, output, errors and the folder it reads
+    expect(readFileSync(leak, 'utf8')).toBe('');
   });
 });
 
