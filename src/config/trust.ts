@@ -3,8 +3,9 @@
 // person trusts its folder once. Trust belongs to the repository root and is
 // recorded in <nanocode home>/trust.json with a fingerprint of that config, so
 // a change to it (a pull, a new clone at the same path) asks again.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, type Hash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { parseDotenv } from './dotenv.ts';
@@ -22,7 +23,8 @@ export function projectRoot(cwd: string): string {
 
 /** Config files that trust gates, in every folder from the root down to the cwd. */
 const FILES = ['.nanocode/settings.json', '.nanocode/mcp.json', '.mcp.json', '.nanocode/SYSTEM.md', '.nanocode/APPEND_SYSTEM.md'];
-const FOLDERS = ['.nanocode/hooks', '.nanocode/tools'];
+/** Skills (skills.ts reads these three in a trusted project) can tell the model to run their scripts. */
+const FOLDERS = ['.nanocode/hooks', '.nanocode/tools', '.nanocode/skills', '.agents/skills', '.claude/skills'];
 /** Bounds the work a hostile repository can cause at startup. */
 const MAX_FOLDER_ENTRIES = 1000;
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -134,6 +136,8 @@ export function splitProjectEnv(
 /** Variables that move nanocode's config or credentials, or make it (or git, or bash) run other code. */
 const MOVES_CONFIG = [
   /^(HOME|PATH|SHELL|TMPDIR|BASH_ENV|ENV|PROMPT_COMMAND|SHELLOPTS|BASHOPTS)$/,
+  // The editor nanocode itself starts (/dequeue edit), outside the sandbox.
+  /^(EDITOR|VISUAL)$/,
   /^XDG_/,
   /^NANOCODE_\w*(HOME|DIR|PATH|FILE)$/,
   /_PROXY$/i,
@@ -175,26 +179,44 @@ function fileHash(path: string): string | undefined {
   return text === undefined ? undefined : sha256(text);
 }
 
-/** Names and contents of a folder's files (links by their target), bounded. */
+/**
+ * Names and contents of a folder's files, bounded. A link counts by its
+ * target's name and contents (a linked file elsewhere in the repository can
+ * change in a pull), a linked folder by its own files, each folder once.
+ */
 function folderHash(path: string): string | undefined {
+  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) return undefined;
+  const h = createHash('sha256');
+  const budget = { entries: MAX_FOLDER_ENTRIES };
+  hashFolder(h, path, '', new Set([real(path)]), budget);
+  return h.digest('hex');
+}
+
+function hashFolder(h: Hash, dir: string, prefix: string, seen: Set<string>, budget: { entries: number }): void {
   let names: string[];
   try {
-    names = (readdirSync(path, { recursive: true }) as string[]).sort().slice(0, MAX_FOLDER_ENTRIES);
+    names = readdirSync(dir).sort();
   } catch {
-    return undefined;
+    return;
   }
-  const h = createHash('sha256');
   for (const name of names) {
-    const full = join(path, name);
-    let entry: string;
+    if (budget.entries-- <= 0) return;
+    const full = join(dir, name);
+    const rel = `${prefix}${name}`;
+    let link = '';
     try {
-      entry = readlinkSync(full);
+      link = readlinkSync(full);
     } catch {
-      entry = readBounded(full) ?? '';
+      // not a link
     }
-    h.update(`${name.split(sep).join('/')}\0${entry}\0`);
+    h.update(`${rel}\0${link}\0`);
+    const target = real(full);
+    if (statSync(full, { throwIfNoEntry: false })?.isDirectory()) {
+      if (seen.has(target)) continue;
+      seen.add(target);
+      hashFolder(h, full, `${rel}/`, seen, budget);
+    } else h.update(`${readBounded(full) ?? ''}\0`);
   }
-  return h.digest('hex');
 }
 
 /** Regular files only (a link to /dev/zero must not hang startup); huge ones by size and time. */
@@ -209,12 +231,25 @@ function readBounded(path: string): string | undefined {
   }
 }
 
-/** The folders from the root down to cwd, relative to the root ('' is the root). */
+/**
+ * The folders whose config counts, relative to the root ('' is the root):
+ * from the root down to cwd. Outside a repository, skills, context files and
+ * MCP servers are read from the folders above too (skills/ancestors.ts), so
+ * those count as well (`..`, `../..`), up to the user's home, whose own
+ * dotfiles are the user's: a shared temp folder above an untracked project
+ * must not slip in an MCP server after trust.
+ */
 function chain(root: string, cwd: string): string[] {
   const rel = relative(root, cwd);
-  if (!rel || rel.startsWith('..')) return [''];
-  const parts = rel.split(sep);
-  return ['', ...parts.map((_, i) => parts.slice(0, i + 1).join('/'))];
+  const parts = !rel || rel.startsWith('..') ? [] : rel.split(sep);
+  const down = ['', ...parts.map((_, i) => parts.slice(0, i + 1).join('/'))];
+  if (existsSync(join(root, '.git'))) return down;
+  const home = real(homedir());
+  const up: string[] = [];
+  for (let dir = dirname(root); dir !== dirname(dir) && dir !== home && !home.startsWith(dir + sep); dir = dirname(dir)) {
+    up.push(relative(root, dir).split(sep).join('/'));
+  }
+  return [...up.reverse(), ...down];
 }
 
 function sameItems(a: Record<string, string>, b: Record<string, string>): boolean {

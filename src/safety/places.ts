@@ -19,7 +19,7 @@ export function isInside(path: string, dir: string): boolean {
 }
 
 /** Credentials under the home: folders and files whose contents log in somewhere. */
-const HOME_SECRETS = [
+export const HOME_SECRETS = [
   '.ssh',
   '.aws',
   '.gnupg',

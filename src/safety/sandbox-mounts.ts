@@ -3,16 +3,25 @@
 // inside the writable folders: the repository's hooks and config (a hook
 // planted there runs, unsandboxed, at the user's next commit), the project's
 // .nanocode/ and nanocode's own home (settings, sessions, trust).
-import { lstatSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { type Hidden, hiddenPaths } from './sandbox-hidden.ts';
 
 export interface MountSpec {
   /** The working folder: writable, except for the protected paths in it. */
   workspace: string;
   /** The temp folder (os.tmpdir()): writable. */
   tmp: string;
-  /** nanocode's own folder (settings, sessions, trust): read-only. */
+  /** nanocode's own folder (settings, sessions, trust): read-only, and hidden but for its skills. */
   nanocodeHome: string;
+  /** The user's home, where the secret places are (os.homedir() unless given). */
+  home?: string;
+  /**
+   * nanocode's own folders inside the writable ones (the spill folder in the
+   * temp folder), read-only: a command that swapped one for a link would
+   * have nanocode write its next file wherever the link points.
+   */
+  own?: string[];
 }
 
 export interface Mounts {
@@ -26,6 +35,8 @@ export interface Mounts {
   pinned: string[];
   /** Paths bound read-only on top, each of which exists. */
   readOnly: string[];
+  /** Secret places, hidden on top of everything (sandbox-hidden.ts). */
+  hidden: Hidden[];
 }
 
 interface Protected {
@@ -63,31 +74,69 @@ interface Git {
   commonDir: string;
 }
 
-/** The repository the workspace belongs to, found the way git finds it: the nearest `.git` upwards. */
+/**
+ * The repository the workspace belongs to, found the way git finds it: the
+ * nearest `.git` upwards. A `.git` file's redirection counts only when the
+ * repository it names claims this folder back (see claimedBy): the file is
+ * ordinary workspace content that a command or a cloned archive can write,
+ * and its gitdir would otherwise pick which outside folder becomes writable.
+ */
 export function findGit(workspace: string): Git | undefined {
   for (let dir = workspace; ; dir = dirname(dir)) {
     const dotGit = join(dir, '.git');
-    let gitDir: string | undefined;
     try {
-      if (lstatSync(dotGit).isDirectory()) gitDir = dotGit;
-      else {
-        const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
-        if (m) gitDir = real(resolve(dir, m[1].trim()));
+      const st = lstatSync(dotGit);
+      if (st.isDirectory()) return { dotGit, gitDir: dotGit, commonDir: dotGit };
+      // A link to a repository: followed only within its own folder, where it was writable anyway.
+      if (st.isSymbolicLink() && isDir(dotGit)) {
+        const target = real(dotGit);
+        return inside(target, dir) ? { dotGit: target, gitDir: target, commonDir: target } : undefined;
       }
+      const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+      if (m) return claimedBy(dotGit, real(resolve(dir, m[1].trim())));
     } catch {
       // no .git here
     }
-    if (gitDir) {
-      let commonDir = gitDir;
-      try {
-        commonDir = real(resolve(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim()));
-      } catch {
-        // not a worktree
-      }
-      return { dotGit, gitDir, commonDir };
-    }
     if (dirname(dir) === dir) return undefined;
   }
+}
+
+const isFile = (path: string) => statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+const isDir = (path: string) => statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+const readText = (path: string) => (isFile(path) ? readFileSync(path, 'utf8').trim() : undefined);
+
+/**
+ * The repository a `.git` file points at, if that repository names this
+ * worktree as its own: a worktree's `<common>/worktrees/<name>/gitdir` names
+ * the `.git` file, a submodule's `core.worktree` names its folder. Writing
+ * either needs write access to that repository already.
+ */
+function claimedBy(dotGit: string, gitDir: string): Git | undefined {
+  if (!isFile(join(gitDir, 'HEAD'))) return undefined;
+  const common = readText(join(gitDir, 'commondir'));
+  if (common !== undefined) {
+    const commonDir = real(resolve(gitDir, common));
+    const isRepo = isDir(join(commonDir, 'objects')) && isDir(join(commonDir, 'refs'));
+    const back = readText(join(gitDir, 'gitdir'));
+    const claims = back !== undefined && real(resolve(gitDir, back)) === real(dotGit);
+    return isRepo && dirname(gitDir) === join(commonDir, 'worktrees') && claims ? { dotGit, gitDir, commonDir } : undefined;
+  }
+  const worktree = /^\s*worktree\s*=\s*(.+?)\s*$/m.exec(readText(join(gitDir, 'config')) ?? '')?.[1];
+  const claims = worktree !== undefined && real(resolve(gitDir, worktree)) === real(dirname(dotGit));
+  return claims && isDir(join(gitDir, 'objects')) ? { dotGit, gitDir, commonDir: gitDir } : undefined;
+}
+
+/**
+ * Files that must not appear in the repository while commands run, since no
+ * mount can stop their creation without stopping git's own writes beside
+ * them: `commondir` in a repository's own .git folder makes git, outside the
+ * sandbox too, read config (core.fsmonitor, filters: code that runs on
+ * `git status`) from wherever it points. The caller removes what it finds.
+ */
+export function forbiddenPaths(workspace: string): string[] {
+  const git = findGit(real(workspace));
+  // A worktree's commondir is legitimate, and protected instead.
+  return git && git.gitDir === git.commonDir ? [join(git.gitDir, 'commondir')] : [];
 }
 
 function protectedPaths(workspace: string, nanocodeHome: string, git: Git | undefined): Protected[] {
@@ -125,7 +174,7 @@ export function sandboxMounts(spec: MountSpec): Mounts {
     .sort((a, b) => a.length - b.length)
     .filter((root, i, all) => !all.slice(0, i).some((outer) => inside(root, outer)));
 
-  const wanted = protectedPaths(workspace, real(spec.nanocodeHome), git);
+  const wanted = [...protectedPaths(workspace, real(spec.nanocodeHome), git), ...(spec.own ?? []).map((path) => ({ path: real(path), missing: 'none' as const }))];
   // A path inside another protected path is read-only already.
   const protect = wanted.filter((p) => !wanted.some((q) => q !== p && q.path !== p.path && inside(p.path, q.path)));
   const pinned = new Set<string>();
@@ -147,5 +196,6 @@ export function sandboxMounts(spec: MountSpec): Mounts {
     readOnly.add(path);
   }
   const byDepth = (paths: Iterable<string>) => [...paths].sort((a, b) => a.length - b.length);
-  return { writable, pinned: byDepth([...pinned].filter((p) => !readOnly.has(p))), readOnly: byDepth(readOnly) };
+  const hidden = hiddenPaths({ home: spec.home, nanocodeHome: spec.nanocodeHome, open: writable }, real);
+  return { writable, pinned: byDepth([...pinned].filter((p) => !readOnly.has(p))), readOnly: byDepth(readOnly), hidden };
 }

@@ -66,6 +66,11 @@ function mountArgs(m: Mounts): string[] {
     ...m.writable.flatMap((p) => ['--bind', p, p]),
     ...m.pinned.flatMap((p) => ['--bind', p, p]),
     ...m.readOnly.flatMap((p) => ['--ro-bind', p, p]),
+    ...m.hidden.flatMap((h) =>
+      h.kind === 'file'
+        ? ['--ro-bind', '/dev/null', h.path]
+        : ['--tmpfs', h.path, ...h.keep.flatMap((k) => ['--ro-bind', k, k]), '--remount-ro', h.path],
+    ),
   ];
 }
 

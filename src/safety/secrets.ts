@@ -1,7 +1,7 @@
 // Credentials must not leak into commands the model runs (or, later, into
 // logs and sessions): variables whose names look secret are held back.
 
-export const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD/i;
+export const SECRET_NAME = /KEY|SECRET|TOKEN|PASSW(OR)?D|PASSPHRASE|CREDENTIAL|AUTH(?!OR)|COOKIE|_PASS$|_PWD$/i;
 
 /** The environment for child processes, without secret-looking variables except those allowed. */
 export function commandEnv(env: NodeJS.ProcessEnv, allowed: readonly string[] = []): NodeJS.ProcessEnv {

@@ -3,7 +3,8 @@
 // shell is (the gate judges paths from there), and which commands the gate
 // let reach the network (each runs once in a shell of its own that has it).
 import { type ChildProcess, type SpawnOptions } from 'node:child_process';
-import type { MountSpec } from './sandbox-mounts.ts';
+import { rmSync } from 'node:fs';
+import { forbiddenPaths, type MountSpec } from './sandbox-mounts.ts';
 import { detectSandbox, type Sandbox, spawnSandboxed } from './sandbox.ts';
 
 export interface ShellSandboxOptions {
@@ -60,8 +61,27 @@ export class ShellSandbox {
     return at >= 0;
   }
 
-  /** Starts `bash` in the sandbox (bwrap must have been found), with or without the network. */
-  spawn(bwrap: string, network: boolean, options: SpawnOptions): ChildProcess {
-    return spawnSandboxed(bwrap, { ...this.o.spec, network }, options);
+  /**
+   * Removes what a command created that would make git run code outside the
+   * sandbox (see forbiddenPaths); a note for the model saying what went, or
+   * undefined. Call it after each sandboxed command, when nothing of it runs.
+   */
+  removeForbidden(): string | undefined {
+    const found = forbiddenPaths(this.o.spec.workspace).filter((path) => {
+      try {
+        rmSync(path, { recursive: true });
+        return true;
+      } catch {
+        return false; // not there
+      }
+    });
+    return found.length
+      ? `[sandbox: removed ${found.join(', ')}: it would make git, also outside the sandbox, use another repository's config and hooks.]`
+      : undefined;
+  }
+
+  /** Starts `bash` in the sandbox (bwrap must have been found), with or without the network; `own`: see MountSpec. */
+  spawn(bwrap: string, network: boolean, options: SpawnOptions, own: string[] = []): ChildProcess {
+    return spawnSandboxed(bwrap, { ...this.o.spec, network, own: [...(this.o.spec.own ?? []), ...own] }, options);
   }
 }

@@ -8,6 +8,7 @@ import type { ShellSandbox } from '../safety/shell-sandbox.ts';
 import { LiveOutput } from './live-output.ts';
 import { OutputBuffer } from './output-buffer.ts';
 import { type Launcher, Shell } from './shell.ts';
+import { processSpills } from './spills.ts';
 
 const DEFAULT_TIMEOUT_S = 120;
 const MAX_TIMEOUT_S = 600;
@@ -57,6 +58,8 @@ export function makeBashTool(sandbox?: ShellSandbox) {
       await output.close();
       if (network) shell.kill();
       else ctx.state.shellCwd = shell.cwd;
+      // Outside the sandbox, with nothing of the command left running.
+      const removed = bwrap ? sandbox!.removeForbidden() : undefined;
       if (sandbox) sandbox.cwd = ctx.state.shellCwd;
 
       const details: BashDetails = {
@@ -71,11 +74,12 @@ export function makeBashTool(sandbox?: ShellSandbox) {
       };
       const text = output.text();
       const body = text.trim() ? text.replace(/\n?$/, '\n') : '(no output)\n';
-      if (killedBy === 'timeout') return { ...errorResult(`${body}[killed: timed out after ${seconds} s]`), details };
-      if (killedBy === 'abort') return { ...errorResult(`${body}[killed: cancelled by the user]`), details };
+      const note = removed ? `\n${removed}` : '';
+      if (killedBy === 'timeout') return { ...errorResult(`${body}[killed: timed out after ${seconds} s]${note}`), details };
+      if (killedBy === 'abort') return { ...errorResult(`${body}[killed: cancelled by the user]${note}`), details };
       const status = code ?? (signal ? `killed by ${signal}` : 'unknown');
       const hint = bwrap ? explainSandboxFailure(text, code, network) : undefined;
-      return { content: `${body}[exit code ${status}]${hint ? `\n${hint}` : ''}`, isError: code !== 0, details };
+      return { content: `${body}[exit code ${status}]${hint ? `\n${hint}` : ''}${note}`, isError: code !== 0, details };
     },
   });
 }
@@ -94,7 +98,16 @@ function shellOf(ctx: ToolContext, sandbox: ShellSandbox | undefined, bwrap: str
 }
 
 function inSandbox(sandbox: ShellSandbox, bwrap: string, network: boolean): Launcher {
-  return { spawn: (o) => sandbox.spawn(bwrap, network, o), sandboxed: true };
+  // The spill folder exists before the shell, so that the shell gets it read-only.
+  return { spawn: (o) => sandbox.spawn(bwrap, network, o, spillFolder()), sandboxed: true };
+}
+
+function spillFolder(): string[] {
+  try {
+    return [processSpills().folder()];
+  } catch {
+    return []; // no spill folder, nothing to protect (output then says why it was not saved)
+  }
 }
 
 /** Ends an agent's shell and everything its commands started (Agent.close). */

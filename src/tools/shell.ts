@@ -46,6 +46,9 @@ interface Running {
   done: (r: ShellResult) => void;
 }
 
+const CLOSE_INHERITED =
+  'for __nc_fd in /proc/$$/fd/*; do __nc_fd=${__nc_fd##*/}; [ "$__nc_fd" -gt 3 ] && eval "exec $__nc_fd>&-"; done 2>/dev/null; unset __nc_fd\n';
+
 /** How long a dead shell's output may stay open (held by a process that left the group). */
 const DRAIN_MS = 1000;
 
@@ -127,6 +130,10 @@ export class Shell {
       if (this.running?.child === child) this.onOutput(d);
     });
     child.stdin!.on('error', () => {}); // the shell may die with a write pending
+    // Descriptors nanocode inherited without close-on-exec (from a terminal,
+    // an IDE, a service manager) would reach every command, in the sandbox
+    // too: the shell closes all but its stdin and fd 3 first.
+    child.stdin!.write(CLOSE_INHERITED);
     // bash could not be started: the message is the output.
     child.on('error', (err) => this.ended(child, { code: 127, signal: null }, Buffer.from(`${err.message}\n`)));
     child.on('exit', () => {

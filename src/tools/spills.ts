@@ -21,14 +21,19 @@ export class Spills {
     this.limit = limit;
   }
 
-  /** A new spill file, redacted with `redact` (its agent's); throws when the folder cannot be made. */
-  create(redact: (text: string) => string): SpillFile {
+  /** The private folder, made at the first call; throws when it cannot be made. */
+  folder(): string {
     if (!this.dir) {
       const dir = mkdtempSync(join(tmpdir(), 'nanocode-output-')); // mode 0700
       process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
       this.dir = dir;
     }
-    const file = new SpillFile(join(this.dir, `${this.files.length + 1}.log`), this, redact);
+    return this.dir;
+  }
+
+  /** A new spill file, redacted with `redact` (its agent's); throws when the folder cannot be made. */
+  create(redact: (text: string) => string): SpillFile {
+    const file = new SpillFile(join(this.folder(), `${this.files.length + 1}.log`), this, redact);
     this.files.push(file);
     return file;
   }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectSandbox } from '../../src/safety/sandbox.ts';
 import { explainSandboxFailure } from '../../src/safety/sandbox-failure.ts';
-import { sandboxMounts } from '../../src/safety/sandbox-mounts.ts';
+import { findGit, sandboxMounts } from '../../src/safety/sandbox-mounts.ts';
 import { seccompFilter } from '../../src/safety/seccomp.ts';
 import { tempDir } from '../support/cli.ts';
 
@@ -93,6 +93,45 @@ describe('sandboxMounts', () => {
     // Outside every writable folder: read-only already, nothing created.
     expect(m.readOnly).not.toContain('/nonexistent/.nanocode');
     expect(existsSync('/nonexistent')).toBe(false);
+  });
+});
+
+describe('findGit: a .git file redirects only to a repository that claims the folder back', () => {
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'protocol.file.allow=always', ...args], { cwd, stdio: 'ignore' });
+  const outsideWritable = (workspace: string, tmp: string) => sandboxMounts({ workspace, tmp, nanocodeHome: join(tmp, 'nc') }).writable.filter((w) => w !== tmp && w !== workspace);
+
+  it('ignores a .git file naming any folder (the root, a fake worktree, another repository)', () => {
+    const root = tempDir();
+    const [workspace, tmp, other] = ['ws', 'tmp', 'other'].map((d) => join(root, d));
+    for (const d of [workspace, tmp, other]) mkdirSync(d);
+    git(other, 'init', '-q');
+    // A fake worktree in the temp folder, claiming the workspace, whose commondir is another repository.
+    const fake = join(tmp, 'fake', 'worktrees', 'x');
+    mkdirSync(fake, { recursive: true });
+    writeFileSync(join(fake, 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(join(fake, 'commondir'), join(other, '.git'));
+    writeFileSync(join(fake, 'gitdir'), join(workspace, '.git'));
+    for (const target of ['/', root, join(other, '.git'), fake]) {
+      writeFileSync(join(workspace, '.git'), `gitdir: ${target}\n`);
+      expect(findGit(workspace)).toBeUndefined();
+      expect(outsideWritable(workspace, tmp)).toEqual([]);
+    }
+  });
+
+  it('follows a real worktree and a real submodule', () => {
+    const root = tempDir();
+    const [main, sub, tmp] = ['main', 'sub', 'tmp'].map((d) => join(root, d));
+    for (const d of [main, sub, tmp]) mkdirSync(d);
+    for (const repo of [main, sub]) {
+      git(repo, 'init', '-q');
+      writeFileSync(join(repo, 'a'), 'a');
+      git(repo, 'add', 'a');
+      git(repo, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'a');
+    }
+    git(main, 'worktree', 'add', '-q', join(root, 'wt'));
+    expect(outsideWritable(join(root, 'wt'), tmp)).toEqual([join(main, '.git')]);
+    git(main, 'submodule', 'add', '-q', sub, 'mod');
+    expect(findGit(join(main, 'mod'))).toMatchObject({ gitDir: join(main, '.git/modules/mod') });
   });
 });
 

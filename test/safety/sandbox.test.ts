@@ -121,6 +121,20 @@ describe.skipIf(notInstalled)(`sandbox${notInstalled ? ` (skipped: ${(sandbox as
     expect(readFileSync(join(wt, '.git'), 'utf8')).toMatch(/^gitdir: .*worktrees/);
   });
 
+  it('hides the secret places and nanocode\'s home (but its skills) from reading, and keeps them unwritable', async () => {
+    const s = setup();
+    mkdirSync(join(s.home, '.ssh'));
+    writeFileSync(join(s.home, '.ssh/id_rsa'), 'PRIVATE');
+    writeFileSync(join(s.home, '.npmrc'), '//registry/:_authToken=NPMTOKEN');
+    mkdirSync(join(s.nanocodeHome, 'skills', 'pdf'), { recursive: true });
+    writeFileSync(join(s.nanocodeHome, 'skills', 'pdf', 'run.sh'), 'echo skill-script');
+    const spec = { ...s.spec, home: s.home };
+    const r = await sandboxed(spec, `cat ~/.ssh/id_rsa ~/.npmrc ${s.nanocodeHome}/settings.json; ls -A ~/.ssh; sh ${s.nanocodeHome}/skills/pdf/run.sh\n`, s.env);
+    expect(r.out).toMatch(/No such file or directory[\s\S]*skill-script\n$/);
+    expect(r.out).not.toMatch(/PRIVATE|NPMTOKEN|id_rsa\n|\{\}/);
+    expect(await eachFails({ ...s, spec }, ['touch ~/.ssh/x', 'echo x > ~/.npmrc', `touch ${s.nanocodeHome}/skills/x`, `touch ${s.nanocodeHome}/x`])).toBe('');
+  });
+
   it('reaches a server on 127.0.0.1 only when the network is allowed', async () => {
     const s = setup();
     const server = createHttpServer((_, res) => res.end('secret page\n')).listen(0, '127.0.0.1');
