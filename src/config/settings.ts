@@ -38,6 +38,8 @@ export interface Settings {
   defaultMode?: PermissionMode;
   /** false: commands run outside the OS sandbox. */
   sandbox?: boolean;
+  /** What the project's own settings loosen, for the person to hear of at start. */
+  loosened: string[];
 }
 
 function readSettings(path: string): SettingsFile {
@@ -72,7 +74,16 @@ export function loadSettings(home: string, cwd: string, trusted: boolean): Setti
     permissions: files.map(({ file, s }) => ({ file, allow: s.permissions?.allow ?? [], ask: s.permissions?.ask ?? [], deny: s.permissions?.deny ?? [] })),
     defaultMode: last((s) => s.permissions?.defaultMode),
     sandbox: last((s) => s.sandbox?.enabled),
+    loosened: trusted ? loosenedBy(files[1].s) : [],
   };
+}
+
+/** Settings a cloned project could use to take away the person's guards: said at every start, never silent. */
+function loosenedBy(s: SettingsFile): string[] {
+  const said: string[] = [];
+  if (s.sandbox?.enabled === false) said.push("this project's .nanocode/settings.json turns the OS sandbox off: commands run unsandboxed");
+  if (s.permissions?.defaultMode === 'bypassPermissions') said.push("this project's .nanocode/settings.json starts in bypassPermissions mode: nothing asks before it runs");
+  return said;
 }
 
 /** Adds an allow rule to the project's settings ("yes, always for this project"), keeping the rest of the file. */

@@ -1,7 +1,6 @@
 // Slash commands of the interactive terminal.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Agent, Queue } from '../agent/agent.ts';
@@ -12,6 +11,7 @@ import { listModels } from '../model/list-models.ts';
 import type { Permissions } from '../safety/gate.ts';
 import { isPermissionMode, MODE_SUMMARY, PERMISSION_MODES } from '../safety/modes.ts';
 import { closest } from '../tools/similar.ts';
+import { processSpills } from '../tools/spills.ts';
 import { type Style, wrapWords } from './ansi.ts';
 import { EXT_COMMANDS } from './ext-commands.ts';
 
@@ -188,7 +188,8 @@ export const COMMANDS: Command[] = [
         const removed = queueLines(ctx.agent.clearQueue());
         return ctx.print(removed.length ? ['Removed from the queue:', ...removed, ''] : ['The queue is empty.', '']);
       }
-      const file = join(tmpdir(), `nanocode-queue-${process.pid}.json`);
+      // In nanocode's private folder, read-only to sandboxed commands: the shared temp folder is theirs to plant links in.
+      const file = join(processSpills().folder(), 'queue.json');
       const { steer, followUp } = ctx.agent.queue;
       writeFileSync(file, `${JSON.stringify({ steer, followup: followUp }, null, 2)}\n`);
       ctx.suspend(() => spawnSync('sh', ['-c', `${ctx.editor} "$1"`, 'sh', file], { stdio: 'inherit' }));

@@ -32,6 +32,7 @@ export async function setUpSafety(args: Args, cwd: string, interactive: boolean,
     config = load();
   }
   if (config.trust.notice) warn(config.trust.notice);
+  config.settings.loosened.forEach(warn);
 
   const home = homedir();
   const origin = (label: string) => ({ label, root: cwd, home });

@@ -247,6 +247,21 @@ describe('trust', () => {
   });
 });
 
+describe('a trusted project that loosens the guards', () => {
+  it('is named at every start: sandbox off, or bypassPermissions as its default mode', async () => {
+    const s = scene();
+    mkdirSync(join(s.cwd, '.nanocode'));
+    writeFileSync(join(s.cwd, '.nanocode/settings.json'), JSON.stringify({ sandbox: { enabled: false }, permissions: { defaultMode: 'bypassPermissions' } }));
+    const server = await model({ text: 'ok' }, { text: 'ok' });
+    const untrusted = await run(['hi'], { cwd: s.cwd, env: s.env(server) });
+    expect(untrusted.stderr).not.toContain('turns the OS sandbox off');
+    const trusted = await run(['--trust', 'hi'], { cwd: s.cwd, env: s.env(server) });
+    expect(trusted.code, trusted.stderr).toBe(0);
+    expect(trusted.stderr).toContain("nanocode: this project's .nanocode/settings.json turns the OS sandbox off: commands run unsandboxed\n");
+    expect(trusted.stderr).toContain("nanocode: this project's .nanocode/settings.json starts in bypassPermissions mode: nothing asks before it runs\n");
+  });
+});
+
 describe('the interactive terminal', () => {
   const replEnv = (s: ReturnType<typeof scene>, server: ScriptedServer) => ({ ...s.env(server) });
 
