@@ -1,12 +1,11 @@
 // The interactive terminal: a prompt that stays usable while the agent works
 // (input steers it), slash commands, interrupts, and a status line.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Agent } from '../agent/agent.ts';
 import type { UiConfig } from '../config/config.ts';
 import type { AgentEvent } from '../protocol/events.ts';
 import { type Style, styleFor, visibleWidth, wrap } from './ansi.ts';
 import { commandNames, type CommandContext, findCommand } from './commands.ts';
+import { completeWord } from './complete.ts';
 import { Editor } from './editor.ts';
 import { type Permissions, PermissionPrompt } from './question.ts';
 import { appendHistory, loadHistory } from './history.ts';
@@ -363,18 +362,10 @@ class Repl {
   /** Tab: completes a slash command or an @path. */
   private complete(): void {
     const { start, word } = this.editor.wordAtCursor();
-    let options: string[] = [];
-    if (start === 0 && word.startsWith('/')) options = commandNames().filter((n) => n.startsWith(word));
-    else if (word.startsWith('@')) options = pathCompletions(this.agent.cwd, word.slice(1)).map((p) => `@${p}`);
-    if (!options.length) return;
-    const common = options.reduce((a, b) => {
-      let i = 0;
-      while (i < a.length && a[i] === b[i]) i++;
-      return a.slice(0, i);
-    });
-    const single = options.length === 1;
-    this.editor.replaceWord(start, single && !common.endsWith('/') ? `${common} ` : common);
-    this.hints = single ? [] : [this.style.gray(options.slice(0, 12).join('  ') + (options.length > 12 ? `  … ${options.length - 12} more` : ''))];
+    const c = completeWord(word, start === 0, this.agent.cwd);
+    if (!c) return;
+    this.editor.replaceWord(start, c.text);
+    this.hints = c.others ? [this.style.gray(c.others)] : [];
   }
 }
 
@@ -388,19 +379,5 @@ async function* counted<T>(events: AsyncGenerator<T>, seen: () => void): AsyncGe
   } catch (err) {
     seen();
     throw err;
-  }
-}
-
-/** Files and folders starting with the typed prefix (folders end with /). */
-function pathCompletions(cwd: string, typed: string): string[] {
-  const dir = typed.includes('/') ? typed.slice(0, typed.lastIndexOf('/') + 1) : '';
-  const prefix = typed.slice(dir.length);
-  try {
-    return readdirSync(join(cwd, dir || '.'), { withFileTypes: true })
-      .filter((e) => e.name.startsWith(prefix) && (prefix.startsWith('.') || !e.name.startsWith('.')))
-      .map((e) => `${dir}${e.name}${e.isDirectory() ? '/' : ''}`)
-      .sort();
-  } catch {
-    return [];
   }
 }
