@@ -83,6 +83,12 @@ export class Permissions {
     return this.mode;
   }
 
+  /** Every rule in force, strongest kind first, with where it came from (/permissions). */
+  rules(): Array<{ kind: 'deny' | 'ask' | 'allow'; text: string; origin: string }> {
+    const sets = [...this.o.rules, this.session];
+    return (['deny', 'ask', 'allow'] as const).flatMap((kind) => sets.flatMap((set) => set[kind].map((r) => ({ kind, text: r.text, origin: r.origin }))));
+  }
+
   readonly gate: Gate = async (call, ctx) => this.check(call, ctx.signal);
 
   private async check(call: GateCall, signal: AbortSignal): Promise<GateDecision> {

@@ -275,6 +275,23 @@ export const COMMANDS: Command[] = [
     },
   },
   {
+    names: ['/permissions'],
+    usage: '/permissions',
+    help: 'the permission mode and every rule in force, with where it comes from',
+    whileRunning: true,
+    run: (ctx) => {
+      const p = ctx.permissions;
+      if (!p) return ctx.print(['Permissions are not checked in this session.', '']);
+      const rules = p.rules();
+      const width = Math.max(0, ...rules.map((r) => r.text.length));
+      ctx.print([
+        `Mode: ${ctx.style.bold(p.mode)} (${MODE_SUMMARY[p.mode]})`,
+        ...(rules.length ? rules.map((r) => `  ${r.kind.padEnd(5)} ${r.text.padEnd(width)}  ${ctx.style.gray(r.origin)}`) : ['  No rules: the mode decides.']),
+        '',
+      ]);
+    },
+  },
+  {
     names: ['/quit', '/q', '/exit'],
     usage: '/quit, /q, exit',
     help: 'leave nanocode',

@@ -328,6 +328,24 @@ describe('the interactive terminal', () => {
     expect(await pane.waitFor('/help for commands')).not.toContain('Do you trust');
   });
 
+  it('/permissions lists the mode and every rule with its origin, the answers of this session included', async () => {
+    const s = scene();
+    writeFileSync(join(s.ws.home, 'settings.json'), JSON.stringify({ permissions: { deny: ['Bash(git push --force:*)'], allow: ['Bash(npm test)'] } }));
+    const server = await model({ toolCalls: [bash('git reset --hard')] }, { text: 'Reset done.' });
+    pane = openPane(replEnv(s, server), { cwd: s.cwd, width: 200 });
+    await pane.waitFor('/help for commands');
+    pane.submit('/permissions');
+    await pane.waitFor(/deny +Bash\(git push --force:\*\) +\S*settings\.json permissions\.deny\[0\]/);
+    expect(pane.screen()).toMatch(/Mode: default \(/);
+    expect(pane.screen()).toMatch(/allow +Bash\(npm test\) +\S*settings\.json permissions\.allow\[0\]/);
+    pane.submit('reset it');
+    await pane.waitFor("2. yes, and don't ask again this session");
+    pane.type('2');
+    await pane.waitFor('Reset done.');
+    pane.submit('/permissions');
+    await pane.waitFor(/allow +Bash\(git reset:\*\) +this session/);
+  });
+
   it('Shift+Tab cycles the modes in the status line; /mode shows them', async () => {
     const s = scene();
     const server = await model();
