@@ -1,7 +1,7 @@
 // Settings files: ~/.nanocode/settings.json (or $NANOCODE_HOME/settings.json),
 // then the project's .nanocode/settings.json on top, which counts only in a
 // trusted folder. Validated: a bad file is a clear error, never a silent default.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { PERMISSION_MODES, type PermissionMode } from '../safety/modes.ts';
@@ -86,21 +86,42 @@ function loosenedBy(s: SettingsFile): string[] {
   return said;
 }
 
-/** Adds an allow rule to the project's settings ("yes, always for this project"), keeping the rest of the file. */
+/**
+ * Adds an allow rule to the project's settings ("yes, always for this
+ * project"), keeping the rest of the file. Throws ConfigError rather than
+ * replace a file it cannot read as settings, or write through a .nanocode
+ * link that leads out of the project.
+ */
 export function addProjectRule(cwd: string, rule: string): void {
   const path = projectSettingsPath(cwd);
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  } catch {
-    // no file yet (a damaged one is replaced: it could not be loaded anyway)
-  }
+  const json = settingsForUpdate(path);
   const permissions = (json.permissions ?? {}) as { allow?: string[] };
   const allow = Array.isArray(permissions.allow) ? permissions.allow : [];
   if (!allow.includes(rule)) allow.push(rule);
   json.permissions = { ...permissions, allow };
   mkdirSync(dirname(path), { recursive: true });
+  if (realpathSync(dirname(path)) !== join(realpathSync(cwd), '.nanocode')) throw new ConfigError(`${dirname(path)} leads out of the project`);
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(json, null, 2)}\n`);
   renameSync(tmp, path);
+}
+
+function settingsForUpdate(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new ConfigError(`${path}: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  const permissions = (json as { permissions?: unknown } | null)?.permissions;
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(json) || (permissions !== undefined && !isObject(permissions))) throw new ConfigError(`${path} is not a settings object`);
+  return json as Record<string, unknown>;
 }

@@ -7,7 +7,7 @@ import { builtinTools } from '../agent/toolset.ts';
 import type { Args } from '../args.ts';
 import { type Config, loadConfig } from '../config/config.ts';
 import { addProjectRule } from '../config/settings.ts';
-import { projectRoot, recordTrust } from '../config/trust.ts';
+import { configManifest, projectRoot, recordTrust, trustState } from '../config/trust.ts';
 import type { Tool } from '../protocol/tool.ts';
 import { makeGate, type Permissions } from '../safety/gate.ts';
 import { parseRule, parseRuleSet, type RuleSet } from '../safety/rules.ts';
@@ -57,12 +57,27 @@ export async function setUpSafety(args: Args, cwd: string, interactive: boolean,
     sandboxed: () => sandbox.sandboxed(),
     shellCwd: () => sandbox.cwd,
     grantNetwork: (command) => sandbox.grantNetwork(command),
-    saveRule: (rule) => {
-      addProjectRule(cwd, rule);
-      // The person wrote this config: it must not make the folder look changed (unless they chose not to trust it).
-      if (config.trust.state !== 'untrusted') recordTrust(config.home, cwd, true);
-    },
+    saveRule: (rule) => saveRule(config, cwd, rule, warn),
   });
   const names = args.tools ?? builtinTools.map((t) => t.name);
   return { config, permissions, tools: names.map((n) => (n === 'bash' ? makeBashTool(sandbox) : n)) };
+}
+
+/**
+ * "Yes, always for this project": the rule goes into the project's settings
+ * (it is already allowed for this session). The person wrote it, so it must
+ * not make the folder look changed next time; but only this write is
+ * vouched for: a folder whose config changed meanwhile (or was never
+ * trusted) is not recorded as trusted.
+ */
+function saveRule(config: Config, cwd: string, rule: string, warn: (message: string) => void): void {
+  const state = trustState(config.home, cwd);
+  const vouched = state === 'trusted' || (state === 'unknown' && Object.keys(configManifest(cwd)).length === 0);
+  try {
+    addProjectRule(cwd, rule);
+  } catch (err) {
+    return warn(`${rule} is allowed for this session only: it could not be saved (${(err as Error).message})`);
+  }
+  if (vouched) recordTrust(config.home, cwd, true);
+  else warn(`${rule} is saved in .nanocode/settings.json, which counts only once you trust this folder`);
 }
