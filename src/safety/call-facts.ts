@@ -40,7 +40,12 @@ export async function callItems(call: GateCall, scope: Scope): Promise<CallItems
   const args = (call.args ?? {}) as Record<string, unknown>;
   const kind = call.tool.permission;
   if (kind === 'execute' && typeof args.command === 'string') return commandItems(args.command, scope);
-  if (kind === 'read' || kind === 'edit') return { items: pathsOf(call.name, args).map((p) => pathItem(kind, p, scope)) };
+  if (kind === 'read' || kind === 'edit') {
+    const paths = pathsOf(call.name, args);
+    // A patch with no file it can read changes nothing (the tool refuses it), but it is still an edit: plan mode refuses it too.
+    if (!paths.length) return { items: [{ facts: { kind, insideWorkspace: true }, subject: call.name }] };
+    return { items: paths.map((p) => pathItem(kind, p, scope)) };
+  }
   if (kind === 'network') {
     const url = typeof args.url === 'string' ? args.url : undefined;
     return { items: [{ request: url ? { kind: 'webfetch', url } : { kind: 'websearch' }, facts: { kind }, subject: url ?? call.name }] };

@@ -120,8 +120,10 @@ export class Permissions {
       };
       // A cancelled step must not wait on a question nobody will answer.
       if (signal.aborted) return { action: 'deny', reason: 'the step was cancelled.' };
-      const cancelled = new Promise<Answer>((resolve) => signal.addEventListener('abort', () => resolve({ kind: 'no', message: 'The step was cancelled.' }), { once: true }));
-      const answer = await Promise.race([this.ask(question), cancelled]);
+      let onAbort!: () => void;
+      const cancelled = new Promise<Answer>((resolve) => (onAbort = () => resolve({ kind: 'no', message: 'The step was cancelled.' })));
+      signal.addEventListener('abort', onAbort, { once: true });
+      const answer = await Promise.race([this.ask(question), cancelled]).finally(() => signal.removeEventListener('abort', onAbort));
       if (answer.kind === 'no') {
         return { action: 'deny', reason: `the user said no${answer.message?.trim() ? `, and says: ${answer.message.trim()}` : '.'}` };
       }

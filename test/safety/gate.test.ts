@@ -96,6 +96,12 @@ describe('headless (nobody to ask)', () => {
     expect(await g.check(applyPatchTool as Tool, { patch: patch('src/a.ts') + patch('../../etc/profile') })).toMatchObject({ action: 'deny', reason: expect.stringContaining('/etc/profile') });
   });
 
+  it('a patch naming no file it can read is still an edit: plan mode refuses it', async () => {
+    const g = setup();
+    g.permissions.mode = 'plan';
+    expect(await g.check(applyPatchTool as Tool, { patch: 'nothing here' })).toMatchObject({ action: 'deny', reason: expect.stringContaining('plan mode') });
+  });
+
   it('network commands ask in the sandbox (where they would fail) and run outside it', async () => {
     expect(await setup({ sandboxed: true }).bash('npm install left-pad')).toMatchObject({ action: 'deny', reason: expect.stringContaining('network') });
     expect(await setup({ sandboxed: false }).bash('npm install left-pad')).toEqual({ action: 'allow' });
@@ -187,5 +193,19 @@ describe('a cancelled step', () => {
     expect(await decision).toEqual({ action: 'deny', reason: 'the user said no, and says: The step was cancelled.' });
     const late = await g.permissions.gate({ id: 'c2', name: 'bash', args: { command: 'git push' }, tool: bashTool as Tool }, { cwd: g.cwd, signal: step.signal });
     expect(late).toEqual({ action: 'deny', reason: 'the step was cancelled.' });
+  });
+
+  it('leaves no listener on the step for each question answered', async () => {
+    const g = setup({ ask: async () => ({ kind: 'once' }) });
+    const step = new AbortController();
+    let listeners = 0;
+    const add = step.signal.addEventListener.bind(step.signal);
+    const remove = step.signal.removeEventListener.bind(step.signal);
+    step.signal.addEventListener = ((...a: Parameters<typeof add>) => (listeners++, add(...a))) as typeof add;
+    step.signal.removeEventListener = ((...a: Parameters<typeof remove>) => (listeners--, remove(...a))) as typeof remove;
+    for (let i = 0; i < 20; i++) {
+      expect((await g.permissions.gate({ id: `c${i}`, name: 'bash', args: { command: 'git push' }, tool: bashTool as Tool }, { cwd: g.cwd, signal: step.signal })).action).toBe('allow');
+    }
+    expect(listeners).toBe(0);
   });
 });
