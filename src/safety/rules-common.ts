@@ -116,3 +116,8 @@ export function deletes(cmd: Invocation, targets: Word[], recursive: boolean): V
 export function atLeast(cls: CommandClass, reason: string, verdict: Verdict): Verdict {
   return worst([{ class: cls, reason }, verdict]);
 }
+
+/** ssh's options (`-o ProxyCommand=…`, LocalCommand, KnownHostsCommand, Match exec, or a config file by -F) that run a command on this machine; ssh, sftp and scp all take them. */
+export function sshRunsLocalCommand(options: string[]): boolean {
+  return options.some((a, i) => /^-F/.test(a) || (/^-o/.test(a) && /(proxycommand|localcommand|permitlocalcommand|knownhostscommand|match)/i.test(a + (options[i + 1] ?? ''))));
+}

@@ -4,7 +4,7 @@
 // workspace work: in the sandbox it fails with a message asking for network.
 import type { Rule, Verdict } from './command-types.ts';
 import {
-  dangerous, hasOption, network, operands, optionValue, readOnly, values, workspace, writes,
+  dangerous, hasOption, network, operands, optionValue, readOnly, sshRunsLocalCommand, values, workspace, writes,
 } from './rules-common.ts';
 
 interface Actions {
@@ -147,7 +147,7 @@ const remoteCopy: Rule = (cmd) => {
     const carried = cmd.source(shell, `${cmd.name} ${cmd.name === 'scp' ? '-S' : '-e'}`);
     if (carried.class === 'dangerous') return carried;
   }
-  if (cmd.name === 'scp' && values(cmd.args).some((a, i, all) => /^-F/.test(a) || (/^-o/.test(a) && /(proxycommand|localcommand)/i.test(a + (all[i + 1] ?? ''))))) {
+  if (cmd.name === 'scp' && sshRunsLocalCommand(values(cmd.args))) {
     return dangerous('scp runs a local command (ProxyCommand, LocalCommand or a config file)');
   }
   const ops = operands(cmd.args, ['-e', '--rsh', '-P', '-i', '-F', '-o', '-S', '--exclude', '--include', '--filter', '--rsync-path']);

@@ -4,7 +4,7 @@
 // ssh's local commands. Each either has its command judged or asks.
 import { type Rule, type Verdict, type Word, worst } from './command-types.ts';
 import {
-  commandAfter, dangerous, hasOption, network, operands, optionValue, readOnly, values, workspace,
+  commandAfter, dangerous, hasOption, sshRunsLocalCommand, network, operands, optionValue, readOnly, values, workspace,
 } from './rules-common.ts';
 
 const TMUX_WITH_VALUE = ['-s', '-n', '-c', '-t', '-x', '-y', '-e', '-F', '-f', '-l', '-p', '-L', '-S', '-T'];
@@ -82,9 +82,7 @@ const gdb: Rule = (cmd) => dangerous(`${cmd.name} can run commands and read anot
 
 /** ssh's ProxyCommand and LocalCommand run on this machine, and -F names a config that can set them. */
 const ssh: Rule = (cmd) => {
-  const options = values(cmd.args);
-  const local = options.some((a, i) => /^-F/.test(a) || (/^-o/.test(a) && /(proxycommand|localcommand|permitlocalcommand|knownhostscommand|match)/i.test(a + (options[i + 1] ?? ''))));
-  return local ? dangerous(`${cmd.name} runs a local command (ProxyCommand, LocalCommand or a config file)`) : network(`${cmd.name} connects to another machine`);
+  return sshRunsLocalCommand(values(cmd.args)) ? dangerous(`${cmd.name} runs a local command (ProxyCommand, LocalCommand or a config file)`) : network(`${cmd.name} connects to another machine`);
 };
 
 export const TERMINAL_RULES: Record<string, Rule> = {

