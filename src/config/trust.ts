@@ -117,7 +117,7 @@ function writeAtomic(path: string, text: string): void {
 export function splitProjectEnv(
   dotenvVars: Record<string, string>,
   userEnv: NodeJS.ProcessEnv,
-): { apply: Record<string, string>; ignored: string[]; notice?: string } {
+): { apply: Record<string, string>; ignored: string[] } {
   const apply: Record<string, string> = {};
   const ignored: string[] = [];
   for (const [name, value] of Object.entries(dotenvVars)) {
@@ -127,10 +127,7 @@ export function splitProjectEnv(
     if (blocked) ignored.push(name);
     else apply[name] = value;
   }
-  const notice = ignored.length
-    ? `nanocode: ignored ${ignored.join(', ')} from the project .env until you trust this folder (before trust, a base URL there is used only with a key from the same file, and nothing there may move nanocode's config)`
-    : undefined;
-  return { apply, ignored, notice };
+  return { apply, ignored };
 }
 
 /** Variables that move nanocode's config or credentials, or make it (or git, or bash) run other code. */
