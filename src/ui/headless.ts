@@ -55,7 +55,7 @@ export async function runHeadless(events: AsyncIterable<AgentEvent>, o: Headless
  * obey (the command is the model's text).
  */
 function denialLine(reason: string): string {
-  const forPerson = reason.replace(/ Do not retry it(?: unchanged)?: [^\n]*/g, '');
+  const forPerson = reason.replace(/ Do not retry it(?: unchanged| in plan mode)?: [^\n]*/g, '');
   // Each part's reason ends a sentence; a newline elsewhere is inside a command.
   return forPerson.split(/(?<=\.)\n/).map(oneLine).join(' · ');
 }

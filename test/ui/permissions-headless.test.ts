@@ -69,6 +69,8 @@ it('--permission-mode plan -p: writes and workspace commands are refused with th
   expect(ls).toMatch(/\[exit code 0\]$/);
   expect(r.exists('w.txt') || r.exists('t')).toBe(false);
   expect(r.stderr.match(/^nanocode: permission denied/gm)).toHaveLength(2);
+  // What is said to the model stays with the model.
+  expect(r.stderr).not.toContain('Do not retry');
 });
 
 it('an invalid --allow or --deny rule: exit 2, the message names the flag and the rule', async () => {
