@@ -5,9 +5,10 @@
 // model.
 import { closeSync, constants, existsSync, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { isInside, isSecretPath, type Places } from '../safety/places.ts';
+import { isInside } from '../safety/places.ts';
 import { ancestors } from '../skills/ancestors.ts';
 import { importPath, importsOf } from './context-imports.ts';
+import { secretTest } from './secret-files.ts';
 
 export interface ContextPart {
   kind: 'context-file' | 'system' | 'append-system';
@@ -52,15 +53,16 @@ interface LoadState {
   warnings: string[];
   cut: string[];
   userHome: string;
-  places: Places;
+  nanocodeHome: string;
+  isSecret: (path: string) => boolean;
 }
 
 export function loadContextFiles(o: ContextOptions): LoadedContext {
   if (!o.enabled) return { parts: [], warnings: [] };
   const project = o.trusted ? ancestors(o.cwd) : []; // nearest first
   const projectNanocode = project.map((dir) => join(dir, '.nanocode'));
-  const places = { home: o.userHome, cwd: o.cwd, nanocodeHome: o.home };
-  const s: LoadState = { remaining: MAX_CONTEXT_BYTES, seen: new Set(), warnings: [], cut: [], userHome: o.userHome, places };
+  const isSecret = secretTest({ home: o.userHome, cwd: o.cwd, nanocodeHome: o.home });
+  const s: LoadState = { remaining: MAX_CONTEXT_BYTES, seen: new Set(), warnings: [], cut: [], userHome: o.userHome, nanocodeHome: o.home, isSecret };
   // A project file is the project's: one that is a link to a secret place is refused (nanocode's own folder is one).
   const fromProject = (f: string | undefined) => (f && refused(s, f, f) ? undefined : f);
   const system = firstFile([...projectNanocode, o.home], SYSTEM_NAMES);
@@ -130,7 +132,7 @@ function follow(s: LoadState, from: string, token: string, line: number, chain: 
   const where = `${from}:${line}: @${token}`;
   const target = importPath(token, dirname(from), s.userHome);
   // The user's own Markdown beside ~/.nanocode/AGENTS.md is theirs to import; nothing else in that folder is.
-  const home = real(s.places.nanocodeHome);
+  const home = real(s.nanocodeHome);
   const own = /\.md$/i.test(target) && isInside(real(from), home) && isInside(real(target), home);
   if (!own && refused(s, target, where)) return [];
   if (!isFile(target)) {
@@ -148,14 +150,9 @@ function follow(s: LoadState, from: string, token: string, line: number, chain: 
   return load(s, target, 'context-file', from, chain);
 }
 
-/**
- * A secret place (credentials, nanocode's own folder, another folder's .env),
- * named or reached through a link, never goes into the prompt: the gate would
- * ask before the model read it, and a file the prompt carries is read unasked.
- */
+/** A secret place never goes into the prompt (secret-files.ts). */
 function refused(s: LoadState, path: string, where: string): boolean {
-  const realPlaces = { ...s.places, cwd: real(s.places.cwd), nanocodeHome: real(s.places.nanocodeHome) };
-  if (!isSecretPath(path, s.places) && !isSecretPath(real(path), realPlaces)) return false;
+  if (!s.isSecret(path)) return false;
   s.warnings.push(`${where} is a secret place (credentials or nanocode's own configuration); not loaded`);
   return true;
 }
