@@ -25,7 +25,7 @@ export interface Mcp {
 }
 
 export async function loadMcp(options: McpOptions): Promise<Mcp> {
-  const { servers, warnings } = loadMcpConfig(options);
+  const { servers, warnings } = loadMcpConfig({ ...options, projectEnv: options.projectEnv ?? options.serverEnv });
   if (!servers.length) return { tools: [], warnings };
   const manager = new McpManager(servers, { env: options.serverEnv, version: options.version, onNotice: options.onNotice });
   if (!manager.servers.length) return { manager, tools: [], warnings };
