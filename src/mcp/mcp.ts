@@ -5,6 +5,7 @@
 import type { Tool } from '../protocol/tool.ts';
 import { loadMcpConfig, type McpConfigOptions } from './config.ts';
 import { McpManager, type ServerStatus } from './manager.ts';
+import { printable } from './printable.ts';
 import { directTools, mcpTools } from './tools.ts';
 
 export interface McpOptions extends McpConfigOptions {
@@ -39,7 +40,7 @@ export function formatStatus(status: ServerStatus[]): string {
   return status
     .map((s) => {
       const tools = s.tools !== undefined ? `, ${s.tools} tools` : '';
-      const error = s.error ? `: ${s.error}` : '';
+      const error = s.error ? `: ${printable(s.error)}` : '';
       return `${s.name} (${s.transport}${tools}) ${s.state}${error}  [${s.source}]`;
     })
     .join('\n');

@@ -5,9 +5,12 @@ import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadMcpConfig } from '../../src/mcp/config.ts';
+import { formatStatus } from '../../src/mcp/mcp.ts';
 import { callResult } from '../../src/mcp/results.ts';
+import { toolLine } from '../../src/mcp/search.ts';
 import { parseRule } from '../../src/safety/rules.ts';
 import { tempDir } from '../support/cli.ts';
+import { manager, server, stdio } from './servers.ts';
 
 function project(files: Record<string, unknown>) {
   const root = realpathSync(tempDir());
@@ -85,5 +88,21 @@ describe('a hostile result', () => {
   it('stays within the text bound however many blocks it has', () => {
     const r = callResult('s', { content: Array.from({ length: 200_000 }, () => ({ type: 'text' as const, text: 'abc' })) });
     expect((r.content as string).length).toBeLessThan(60 * 1024);
+  });
+});
+
+describe('what a server writes, on the terminal', () => {
+  it('a tool line and a failed start show escape sequences as marks, never as escapes', async () => {
+    const tool = { name: 'x\x1b[2J', description: 'Clears\x1b]52;c;ZXZpbA==\x07 the screen', inputSchema: { type: 'object' as const } };
+    expect(toolLine('s', tool)).toBe('[s] x\ufffd[2J: Clears\ufffd]52;c;ZXZpbA==\ufffd the screen');
+    const { manager: m } = manager([server('loud', stdio(process.execPath, ['-e', "process.stderr.write('\\x1b[2Jboom\\x1b]0;title\\x07'); process.exit(3)"]))]);
+    const error = await m.tools('loud').then(
+      () => '',
+      (err: Error) => err.message,
+    );
+    expect(error).toContain('boom');
+    expect(error).not.toMatch(/[\x1b\x07]/);
+    expect(formatStatus(m.status())).not.toMatch(/[\x1b\x07]/);
+    await m.close();
   });
 });
