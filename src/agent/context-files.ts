@@ -5,8 +5,10 @@
 // model.
 import { closeSync, constants, existsSync, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { isInside } from '../safety/places.ts';
 import { ancestors } from '../skills/ancestors.ts';
 import { importPath, importsOf } from './context-imports.ts';
+import { secretTest } from './secret-files.ts';
 
 export interface ContextPart {
   kind: 'context-file' | 'system' | 'append-system';
@@ -51,22 +53,28 @@ interface LoadState {
   warnings: string[];
   cut: string[];
   userHome: string;
+  nanocodeHome: string;
+  isSecret: (path: string) => boolean;
 }
 
 export function loadContextFiles(o: ContextOptions): LoadedContext {
   if (!o.enabled) return { parts: [], warnings: [] };
   const project = o.trusted ? ancestors(o.cwd) : []; // nearest first
   const projectNanocode = project.map((dir) => join(dir, '.nanocode'));
-  const s: LoadState = { remaining: MAX_CONTEXT_BYTES, seen: new Set(), warnings: [], cut: [], userHome: o.userHome };
+  const isSecret = secretTest({ home: o.userHome, cwd: o.cwd, nanocodeHome: o.home });
+  const s: LoadState = { remaining: MAX_CONTEXT_BYTES, seen: new Set(), warnings: [], cut: [], userHome: o.userHome, nanocodeHome: o.home, isSecret };
+  // A project file is the project's: one that is a link to a secret place is refused (nanocode's own folder is one).
+  const fromProject = (f: string | undefined) => (f && refused(s, f, f) ? undefined : f);
+  const system = firstFile([...projectNanocode, o.home], SYSTEM_NAMES);
   // SYSTEM.md and APPEND_SYSTEM.md are written for nanocode on purpose: they take the budget first.
-  const system = load(s, firstFile([...projectNanocode, o.home], SYSTEM_NAMES), 'system');
-  const appends = [firstFile([o.home], APPEND_NAMES), firstFile(projectNanocode, APPEND_NAMES)].flatMap((f) => load(s, f, 'append-system'));
+  const systemParts = load(s, system && dirname(system) === o.home ? system : fromProject(system), 'system');
+  const appends = [firstFile([o.home], APPEND_NAMES), fromProject(firstFile(projectNanocode, APPEND_NAMES))].flatMap((f) => load(s, f, 'append-system'));
   const contextFiles = [
     firstFile([o.home], CONTEXT_NAMES),
-    ...project.toReversed().flatMap((dir) => [firstFile([dir], CONTEXT_NAMES), firstFile([join(dir, '.nanocode')], CONTEXT_NAMES)]),
+    ...project.toReversed().flatMap((dir) => [firstFile([dir], CONTEXT_NAMES), firstFile([join(dir, '.nanocode')], CONTEXT_NAMES)].map(fromProject)),
   ].flatMap((f) => load(s, f, 'context-file'));
   if (s.cut.length) s.warnings.push(`context files are limited to ${MAX_CONTEXT_BYTES / 1024} KB in all; cut: ${s.cut.join(', ')}`);
-  return { parts: [...system, ...contextFiles, ...appends], warnings: s.warnings };
+  return { parts: [...systemParts, ...contextFiles, ...appends], warnings: s.warnings };
 }
 
 /** The first of names in the first folder that has one. */
@@ -123,6 +131,10 @@ function load(s: LoadState, path: string | undefined, kind: ContextPart['kind'],
 function follow(s: LoadState, from: string, token: string, line: number, chain: string[]): ContextPart[] {
   const where = `${from}:${line}: @${token}`;
   const target = importPath(token, dirname(from), s.userHome);
+  // The user's own Markdown beside ~/.nanocode/AGENTS.md is theirs to import; nothing else in that folder is.
+  const home = real(s.nanocodeHome);
+  const own = /\.md$/i.test(target) && isInside(real(from), home) && isInside(real(target), home);
+  if (!own && refused(s, target, where)) return [];
   if (!isFile(target)) {
     s.warnings.push(`${where} ${existsSync(target) ? 'is not a regular file' : 'was not found'}; import skipped`);
     return [];
@@ -136,6 +148,13 @@ function follow(s: LoadState, from: string, token: string, line: number, chain: 
     return [];
   }
   return load(s, target, 'context-file', from, chain);
+}
+
+/** A secret place never goes into the prompt (secret-files.ts). */
+function refused(s: LoadState, path: string, where: string): boolean {
+  if (!s.isSecret(path)) return false;
+  s.warnings.push(`${where} is a secret place (credentials or nanocode's own configuration); not loaded`);
+  return true;
 }
 
 type Read = { text: string; size: number; cut: boolean } | { error: string };

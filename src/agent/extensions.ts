@@ -5,6 +5,7 @@
 // at each load: a project whose configuration changed since it was trusted
 // (a pull between two /reloads) does not get its new servers started.
 // Problems are warnings for the user, never errors for the model.
+import { join } from 'node:path';
 import type { Config } from '../config/config.ts';
 import { trustState } from '../config/trust.ts';
 import type { McpManager } from '../mcp/manager.ts';
@@ -14,6 +15,7 @@ import { skillTool } from '../skills/skill-tool.ts';
 import { discoverSkills, type Skill, skillsPromptPart } from '../skills/skills.ts';
 import { type LoadedContext, loadContextFiles } from './context-files.ts';
 import { composeSystem, systemParts } from './prompt.ts';
+import { secretTest } from './secret-files.ts';
 import { selectTools } from './toolset.ts';
 
 export interface ExtensionOptions {
@@ -54,7 +56,9 @@ export async function loadExtensions(o: ExtensionOptions): Promise<Extensions> {
   const trust = trustState(config.home, cwd);
   const where = { cwd, home: config.home, userHome: config.userHome, trusted: trust === 'trusted' };
   const context = loadContextFiles({ ...where, enabled: o.contextFiles });
-  const { skills, warnings } = discoverSkills(where);
+  // The user's own skills live in nanocode's folder, a secret place otherwise.
+  const isSecret = secretTest({ home: config.userHome, cwd, nanocodeHome: config.home }, join(config.home, 'skills'));
+  const { skills, warnings } = discoverSkills({ ...where, isSecret });
   const mcp = await loadMcp({ home: config.home, cwd, trusted: where.trusted, env: config.env, serverEnv: config.commandEnv, onNotice: o.onNotice });
   const tools = [...given, ...(skills.length ? [skillTool(skills)] : []), ...mcp.tools];
   const parts = systemParts({ cwd, tools, override: o.systemPrompt, append: o.appendSystemPrompt, context, skills: skillsPromptPart(skills) });

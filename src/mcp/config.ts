@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { commandEnv } from '../safety/secrets.ts';
 import { ancestors } from '../skills/ancestors.ts';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -33,8 +34,14 @@ export interface McpConfigOptions {
   cwd: string;
   /** Project files count only in a trusted folder. */
   trusted: boolean;
-  /** What `${VAR}` expands from. */
+  /** What `${VAR}` in the user's own file expands from. */
   env: Record<string, string | undefined>;
+  /**
+   * What `${VAR}` in a project's files expands from: what its servers get
+   * anyway (the command env, secrets removed; default: env without them). A
+   * cloned repository must not ask for the user's keys by name.
+   */
+  projectEnv?: Record<string, string | undefined>;
 }
 
 const common = {
@@ -48,8 +55,11 @@ const Stdio = z.object({ type: z.literal('stdio').optional(), command: z.string(
 const Remote = z.object({ type: z.enum(['http', 'streamable-http', 'sse']).optional(), url: z.string().min(1), headers: strings, ...common });
 const File = z.object({ mcpServers: z.record(z.string(), z.unknown()).default({}) });
 
-/** Names become tool names and rule names (`mcp__name__tool`): no `__` inside. */
-const NAME = /^(?!.*__)[A-Za-z0-9_-]{1,40}$/;
+/**
+ * Names become tool names and rule names (`mcp__name__tool`): no `__` inside,
+ * and no `_` at the end, or `mcp__a___t` could be server "a_" or tool "_t".
+ */
+const NAME = /^(?!.*__)(?!.*_$)[A-Za-z0-9_-]{1,40}$/;
 
 export function loadMcpConfig(options: McpConfigOptions): { servers: McpServerConfig[]; warnings: string[] } {
   const user = join(options.home, 'mcp.json');
@@ -61,13 +71,22 @@ export function loadMcpConfig(options: McpConfigOptions): { servers: McpServerCo
   }
   const servers = new Map<string, McpServerConfig>();
   const warnings: string[] = [];
+  const projectEnv = options.projectEnv ?? commandEnv(options.env);
+  const project: Expansion = { env: projectEnv, heldBack: (name) => !!options.env[name] && projectEnv[name] === undefined };
   for (const { file, base } of files) {
-    for (const server of readFile(file, base, options, warnings)) servers.set(server.name, server);
+    const expansion = file === user ? { env: options.env } : project;
+    for (const server of readFile(file, base, options.cwd, expansion, warnings)) servers.set(server.name, server);
   }
   return { servers: [...servers.values()], warnings };
 }
 
-function readFile(file: string, base: string, options: McpConfigOptions, warnings: string[]): McpServerConfig[] {
+/** What `${VAR}` expands from in one file; heldBack: set, but not for this file. */
+interface Expansion {
+  env: Record<string, string | undefined>;
+  heldBack?: (name: string) => boolean;
+}
+
+function readFile(file: string, base: string, cwd: string, expansion: Expansion, warnings: string[]): McpServerConfig[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -91,11 +110,11 @@ function readFile(file: string, base: string, options: McpConfigOptions, warning
   for (const [name, entry] of Object.entries(parsed.data.mcpServers)) {
     const where = `${file}: mcpServers.${name}`;
     if (!NAME.test(name)) {
-      warnings.push(`${where}: a server name takes letters, digits, - and _ (no "__"), at most 40; skipped`);
+      warnings.push(`${where}: a server name takes letters, digits, - and _ (no "__", no "_" at the end), at most 40; skipped`);
       continue;
     }
     try {
-      servers.push({ name, source: file, ...server(entry, base, options) });
+      servers.push({ name, source: file, ...server(entry, base, cwd, expansion) });
     } catch (err) {
       warnings.push(`${where}: ${(err as Error).message}; skipped`);
     }
@@ -104,10 +123,10 @@ function readFile(file: string, base: string, options: McpConfigOptions, warning
 }
 
 /** Throws a message that starts with the field it is about ("url: ..."). */
-function server(entry: unknown, base: string, options: McpConfigOptions): Omit<McpServerConfig, 'name' | 'source'> {
+function server(entry: unknown, base: string, cwd: string, expansion: Expansion): Omit<McpServerConfig, 'name' | 'source'> {
   const remote = !!entry && typeof entry === 'object' && ('url' in entry || ['http', 'streamable-http', 'sse'].includes(String((entry as { type?: unknown }).type)));
   // A disabled entry is kept for /mcp as written: its variables may well be unset.
-  const expander = (e: { disabled: boolean }) => (e.disabled ? (v: string) => v : expandFrom(options.env));
+  const expander = (e: { disabled: boolean }) => (e.disabled ? (v: string) => v : expandFrom(expansion));
   if (remote) {
     const e = parse(Remote, entry);
     const expand = expander(e);
@@ -123,7 +142,7 @@ function server(entry: unknown, base: string, options: McpConfigOptions): Omit<M
     command: expand(e.command, 'command'),
     args: e.args.map((a, i) => expand(a, `args.${i}`)),
     env: expandAll(e.env, 'env', expand),
-    cwd: e.cwd ? resolve(base, expand(e.cwd, 'cwd')) : options.cwd,
+    cwd: e.cwd ? resolve(base, expand(e.cwd, 'cwd')) : cwd,
   };
   return { transport, timeout: e.timeout, directTools: e.directTools, disabled: e.disabled };
 }
@@ -140,11 +159,15 @@ function issues(error: z.ZodError): string {
 }
 
 /** `${VAR}` and `${VAR:-default}`; an unset variable without a default is an error naming the field. */
-function expandFrom(env: Record<string, string | undefined>) {
+function expandFrom({ env, heldBack }: Expansion) {
   return (value: string, field: string) =>
     value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_, name: string, fallback?: string) => {
       const v = env[name];
       if (v !== undefined && v !== '') return v;
+      // Held back, not missing: a default would hide that the server lacks it.
+      if (heldBack?.(name)) {
+        throw new Error(`${field}: \${${name}} looks secret, and a project's configuration gets no secret variables (set the server up in ~/.nanocode/mcp.json, or list ${name} in bash.allowEnv)`);
+      }
       if (fallback !== undefined) return fallback;
       throw new Error(`${field}: \${${name}} is not set`);
     });

@@ -8,6 +8,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type CallToolResult, ErrorCode, McpError, type ReadResourceResult, type Resource, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerConfig } from './config.ts';
 import { errorText } from './manager.ts';
+import { printable } from './printable.ts';
 import { StdioTransport } from './stdio.ts';
 
 /** Bounds what a server can make us fetch: pages of tools or resources. */
@@ -52,7 +53,7 @@ export async function connect(server: McpServerConfig, options: ConnectOptions):
   const howItEnded = () => {
     if (!(transport instanceof StdioTransport)) return '';
     const stderr = transport.exit?.startsWith('exit code') && transport.stderrTail.slice(-STDERR_SHOWN);
-    return [transport.exit, stderr && `stderr: ${stderr}`].filter(Boolean).join('; ');
+    return [transport.exit, stderr && `stderr: ${printable(stderr)}`].filter(Boolean).join('; ');
   };
   try {
     await client.connect(transport, request());
@@ -93,6 +94,6 @@ export async function connect(server: McpServerConfig, options: ConnectOptions):
     await client.close().catch(() => {});
     await transport.close().catch(() => {});
     const how = howItEnded();
-    throw new Error(`${errorText(err)}${how ? ` (${how})` : ''}`);
+    throw new Error(printable(`${errorText(err)}${how ? ` (${how})` : ''}`));
   }
 }

@@ -6,6 +6,7 @@
 import type { CallToolResult, ReadResourceResult, Resource, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerConfig } from './config.ts';
 import type { Connection } from './connect.ts';
+import { printable } from './printable.ts';
 
 export type McpToolInfo = Tool;
 export type ServerState = 'stopped' | 'starting' | 'running' | 'failed' | 'disabled';
@@ -134,7 +135,7 @@ export class McpManager {
     } catch (err) {
       if (signal.aborted || this.closed || !connection.isBroken(err)) throw err;
       // A stdio server's exit has been seen already; an HTTP server that went away is seen only here.
-      this.died(e, connection, `lost its connection (${errorText(err)})`);
+      this.died(e, connection, `lost its connection (${printable(errorText(err))})`);
       const next = e.state === 'failed' ? 'it is not restarted again (/mcp reload starts it)' : 'the next call starts it again';
       throw new Error(`MCP server "${server}" ${e.ended} during the call; ${next}`);
     }

@@ -5,6 +5,7 @@
 import type { Tool } from '../protocol/tool.ts';
 import { loadMcpConfig, type McpConfigOptions } from './config.ts';
 import { McpManager, type ServerStatus } from './manager.ts';
+import { printable } from './printable.ts';
 import { directTools, mcpTools } from './tools.ts';
 
 export interface McpOptions extends McpConfigOptions {
@@ -25,7 +26,7 @@ export interface Mcp {
 }
 
 export async function loadMcp(options: McpOptions): Promise<Mcp> {
-  const { servers, warnings } = loadMcpConfig(options);
+  const { servers, warnings } = loadMcpConfig({ ...options, projectEnv: options.projectEnv ?? options.serverEnv });
   if (!servers.length) return { tools: [], warnings };
   const manager = new McpManager(servers, { env: options.serverEnv, version: options.version, onNotice: options.onNotice });
   if (!manager.servers.length) return { manager, tools: [], warnings };
@@ -39,7 +40,7 @@ export function formatStatus(status: ServerStatus[]): string {
   return status
     .map((s) => {
       const tools = s.tools !== undefined ? `, ${s.tools} tools` : '';
-      const error = s.error ? `: ${s.error}` : '';
+      const error = s.error ? `: ${printable(s.error)}` : '';
       return `${s.name} (${s.transport}${tools}) ${s.state}${error}  [${s.source}]`;
     })
     .join('\n');

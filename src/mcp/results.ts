@@ -8,6 +8,9 @@ import type { ToolResult } from '../protocol/tool.ts';
 export const MAX_TEXT_CHARS = 50 * 1024;
 /** Providers refuse larger images (Anthropic: 5 MB); base64 is 4/3 of that. */
 const MAX_IMAGE_CHARS = Math.floor((5 * 1024 * 1024 * 4) / 3);
+/** Images kept from one result, and their base64 in all: a server sending thousands must not fill the request (providers take 20 MB or so in all). */
+const MAX_IMAGES = 8;
+const MAX_IMAGES_CHARS = 2 * MAX_IMAGE_CHARS;
 
 type Part = TextPart | ImagePart;
 type Resource = ReadResourceResult['contents'][number];
@@ -55,26 +58,42 @@ function image(data: string, mediaType: string): Part {
   return { type: 'image', data, mediaType };
 }
 
-const approxBytes = (base64: string) => `${Math.round((base64.length * 3) / 4 / 1024)} KB`;
+const approxBytes = (base64: string | number) => `${Math.round(((typeof base64 === 'string' ? base64.length : base64) * 3) / 4 / 1024)} KB`;
+
+/** A server's text the model reads outside a result (a description, a schema, an error): bounded like a result. */
+export function bounded(s: string, max = MAX_TEXT_CHARS): string {
+  return s.length <= max ? s : `${s.slice(0, max)}\n[${s.length - max} more characters cut]`;
+}
 
 /** Merges neighbouring text, cuts text past the bound, and gives a plain string when there is no image. */
 function finish(parts: Part[], note: string | undefined, isError: boolean): ToolResult {
   const merged: Part[] = note ? [text(note)] : [];
   let budget = MAX_TEXT_CHARS;
   let cut = 0;
+  let images = 0;
+  let imageChars = 0;
+  let dropped = 0;
   for (const p of parts) {
     if (p.type === 'image') {
-      merged.push(p);
+      if (images < MAX_IMAGES && imageChars + p.data.length <= MAX_IMAGES_CHARS) {
+        merged.push(p);
+        images++;
+        imageChars += p.data.length;
+      } else dropped++;
       continue;
     }
     const kept = p.text.slice(0, Math.max(0, budget));
     cut += p.text.length - kept.length;
     budget -= kept.length;
+    if (!kept) continue; // past the bound, even a separator would add up over many blocks
     const last = merged.at(-1);
-    if (last?.type === 'text') last.text += `\n${kept}`;
-    else if (kept) merged.push(text(kept));
+    if (last?.type === 'text') {
+      last.text += `\n${kept}`;
+      budget--; // the separator counts too: thousands of tiny blocks must not add up past the bound
+    } else merged.push(text(kept));
   }
   if (cut) merged.push(text(`[${cut} more characters cut: the result is over ${MAX_TEXT_CHARS}; ask the tool for less]`));
+  if (dropped) merged.push(text(`[${dropped} more images not shown: a result keeps at most ${MAX_IMAGES} images of ${approxBytes(MAX_IMAGES_CHARS)} in all]`));
   const content = merged.every((p) => p.type === 'text') ? merged.map((p) => (p as TextPart).text).join('\n') : merged;
   return { content, ...(isError && { isError: true }) };
 }

@@ -2,6 +2,7 @@
 // name, its server's name and its description. Used by mcp_search and by
 // `/mcp search`.
 import type { McpManager, McpToolInfo } from './manager.ts';
+import { printable } from './printable.ts';
 
 /** Results listed at once; the rest are counted. */
 export const MAX_RESULTS = 20;
@@ -50,7 +51,7 @@ export function oneLine(description = ''): string {
   return first.length > MAX_LINE ? `${first.slice(0, MAX_LINE - 3)}...` : first;
 }
 
-export const toolLine = (server: string, tool: McpToolInfo) => `[${server}] ${tool.name}${tool.description ? `: ${oneLine(tool.description)}` : ''}`;
+export const toolLine = (server: string, tool: McpToolInfo) => printable(`[${server}] ${tool.name}${tool.description ? `: ${oneLine(tool.description)}` : ''}`);
 
 /** Searches every usable server (starting those not running, together): what mcp_search and `/mcp search` show. */
 export async function searchTools(manager: McpManager, query: string): Promise<string> {

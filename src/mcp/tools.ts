@@ -7,13 +7,20 @@ import { z } from 'zod';
 import { errorResult, type ToolResult } from '../protocol/tool.ts';
 import type { JsonSchema, McpTool } from './contract.ts';
 import type { McpManager, McpToolInfo } from './manager.ts';
-import { callResult, resourceResult } from './results.ts';
+import { bounded, callResult, resourceResult } from './results.ts';
 import { oneLine, searchTools, toolLine } from './search.ts';
 
 /** A server's tools and resources listed by mcp_inspect without a tool. */
 const MAX_LISTED = 50;
 /** Provider limit on tool names. */
 const MAX_NAME = 64;
+/**
+ * A direct tool's schema and description go into every request: a server's
+ * huge or broken one would make each request large or refused, so it is
+ * reached through mcp_call instead.
+ */
+const MAX_DIRECT_SCHEMA = 16 * 1024;
+const MAX_DIRECT_DESCRIPTION = 2048;
 
 export function mcpTools(manager: McpManager): McpTool[] {
   return [searchTool(manager), inspectTool(manager), callTool(manager)];
@@ -95,6 +102,11 @@ export async function directTools(manager: McpManager): Promise<{ tools: McpTool
     const names = s.directTools === true ? lists[i].map((t) => t.name) : s.directTools!;
     for (const name of names) {
       const t = lists[i].find((x) => x.name === name);
+      const unfit = t && unfitSchema(t);
+      if (unfit) {
+        warnings.push(`MCP tool "${name}" of server "${s.name}" is not offered directly: ${unfit}; mcp_call reaches it`);
+        continue;
+      }
       const direct = t && directTool(manager, s.name, t);
       // Names are cut to what providers take: two long names may come out the same.
       if (direct && tools.some((d) => d.name === direct.name)) warnings.push(`MCP tool "${name}" of server "${s.name}" is not offered directly: its name ${direct.name} is taken`);
@@ -109,12 +121,20 @@ function directTool(manager: McpManager, server: string, t: McpToolInfo): McpToo
   const { $schema: _, ...parameters } = t.inputSchema as JsonSchema;
   return {
     name: `mcp__${server}__${t.name.replace(/[^A-Za-z0-9_-]/g, '_')}`.slice(0, MAX_NAME),
-    description: t.description ?? t.title ?? t.name,
+    description: bounded(t.description ?? t.title ?? t.name, MAX_DIRECT_DESCRIPTION),
     parameters,
     permission: 'other',
     permissionTarget: () => ({ server, tool: t.name }),
     execute: (args, ctx) => guarded(() => invoke(manager, server, t.name, args as Record<string, unknown>, ctx.signal)),
   };
+}
+
+/** Why a tool's input schema cannot go into requests as it is, if it cannot. */
+function unfitSchema(t: McpToolInfo): string | undefined {
+  const size = JSON.stringify(t.inputSchema).length;
+  if (size > MAX_DIRECT_SCHEMA) return `its input schema is ${size} characters, over ${MAX_DIRECT_SCHEMA}`;
+  if (validator(t) === null) return 'its input schema is not one nanocode can read';
+  return undefined;
 }
 
 /** Validates the arguments against the tool's schema, then calls it. */
@@ -123,15 +143,15 @@ async function invoke(manager: McpManager, server: string, name: string, args: R
   const t = tools.find((x) => x.name === name);
   if (!t) return errorResult(unknownTool(server, name, tools));
   const problem = invalid(t, args);
-  if (problem) return errorResult(`Invalid arguments for [${server}] ${name}, not called:\n${problem}\nIts input schema: ${JSON.stringify(t.inputSchema)}`);
+  if (problem) return errorResult(bounded(`Invalid arguments for [${server}] ${name}, not called:\n${problem}\nIts input schema: ${JSON.stringify(t.inputSchema)}`));
   const { result, note } = await manager.callTool(server, name, args, signal);
   return callResult(server, result, note);
 }
 
 const validators = new WeakMap<McpToolInfo, z.ZodType | null>();
 
-/** What is wrong with the arguments, if anything. A schema zod cannot read is left to the server to check. */
-function invalid(t: McpToolInfo, args: unknown): string | undefined {
+/** The tool's schema in zod; null when zod cannot read it. */
+function validator(t: McpToolInfo): z.ZodType | null {
   let schema = validators.get(t);
   if (schema === undefined) {
     try {
@@ -141,7 +161,17 @@ function invalid(t: McpToolInfo, args: unknown): string | undefined {
     }
     validators.set(t, schema);
   }
-  const r = schema?.safeParse(args);
+  return schema;
+}
+
+/** What is wrong with the arguments, if anything. A schema zod cannot read is left to the server to check. */
+function invalid(t: McpToolInfo, args: unknown): string | undefined {
+  let r: ReturnType<z.ZodType['safeParse']> | undefined;
+  try {
+    r = validator(t)?.safeParse(args);
+  } catch {
+    return undefined; // a schema that recurses without end: the server checks
+  }
   return r && !r.success ? z.prettifyError(r.error) : undefined;
 }
 
@@ -156,19 +186,21 @@ async function guarded(run: () => Promise<ToolResult>): Promise<ToolResult> {
   try {
     return await run();
   } catch (err) {
-    return errorResult((err as Error).message);
+    return errorResult(bounded((err as Error).message));
   }
 }
 
 function describe(server: string, t: McpToolInfo): string {
   const { $schema: _, ...schema } = t.inputSchema as JsonSchema;
   const hints = t.annotations && [t.annotations.readOnlyHint && 'read-only', t.annotations.destructiveHint && 'destructive'].filter(Boolean).join(', ');
-  return [
-    `[${server}] ${t.name}${t.title && t.title !== t.name ? ` (${t.title})` : ''}${hints ? ` [${hints}]` : ''}`,
-    t.description?.trim() || '(no description)',
-    `Input schema: ${JSON.stringify(schema, null, 1)}`,
-    `Call: mcp_call {"server": ${JSON.stringify(server)}, "tool": ${JSON.stringify(t.name)}, "arguments": {...}}`,
-  ].join('\n\n');
+  return bounded(
+    [
+      `[${server}] ${t.name}${t.title && t.title !== t.name ? ` (${t.title})` : ''}${hints ? ` [${hints}]` : ''}`,
+      t.description?.trim() || '(no description)',
+      `Input schema: ${JSON.stringify(schema, null, 1)}`,
+      `Call: mcp_call {"server": ${JSON.stringify(server)}, "tool": ${JSON.stringify(t.name)}, "arguments": {...}}`,
+    ].join('\n\n'),
+  );
 }
 
 async function listServer(manager: McpManager, server: string, tools: McpToolInfo[], signal: AbortSignal): Promise<string> {

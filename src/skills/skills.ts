@@ -17,6 +17,8 @@ export interface SkillsOptions {
   userHome: string;
   /** Project skills count only in a trusted folder. */
   trusted: boolean;
+  /** A SKILL.md that is (or links to) a secret place is skipped: its text would reach the prompt unasked. */
+  isSecret?: (path: string) => boolean;
 }
 
 /** In each project folder, nearest first; `.agents/skills` is the standard's cross-agent folder, `.claude/skills` Claude Code's. */
@@ -44,6 +46,10 @@ export function discoverSkills(o: SkillsOptions): { skills: Skill[]; warnings: s
     if (!firstVisit(seen, root)) continue;
     for (const file of skillFiles(resolve(root), warnings)) {
       if (!firstVisit(seen, file)) continue;
+      if (o.isSecret?.(file)) {
+        warnings.push(`${file} is a secret place (credentials or nanocode's own configuration); skill skipped`);
+        continue;
+      }
       const text = readSkill(file, warnings);
       if (text === undefined) continue;
       const parsed = parseSkill(file, text);
@@ -152,9 +158,18 @@ export function skillPrompt(skill: Skill, args: string): string {
   return formatSkill(skill) + (args.trim() ? `\n\nUser request: ${args.trim()}` : '');
 }
 
-/** Files under scripts/, references/ and assets/, relative to the skill folder; stops after MAX_RESOURCES + 1. */
+/**
+ * Files under scripts/, references/ and assets/, relative to the skill folder; stops after MAX_RESOURCES + 1.
+ * Links that lead out of the folder are left out: a hostile skill must not
+ * list the names in ~/.ssh as its own files.
+ */
 function resources(dir: string): string[] {
   const out: string[] = [];
+  const home = realOrNull(dir);
+  const inside = (rel: string) => {
+    const r = realOrNull(join(dir, rel));
+    return !!home && !!r && (r === home || r.startsWith(`${home}/`));
+  };
   const walk = (rel: string, depth: number) => {
     let entries: Dirent[];
     try {
@@ -164,12 +179,20 @@ function resources(dir: string): string[] {
     }
     for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (out.length > MAX_RESOURCES) return;
-      if (e.name.startsWith('.')) continue;
+      if (e.name.startsWith('.') || !inside(`${rel}/${e.name}`)) continue;
       if (e.isDirectory()) {
         if (depth < 3) walk(`${rel}/${e.name}`, depth + 1);
       } else out.push(`${rel}/${e.name}`);
     }
   };
-  for (const folder of ['scripts', 'references', 'assets']) walk(folder, 0);
+  for (const folder of ['scripts', 'references', 'assets']) if (inside(folder)) walk(folder, 0);
   return out;
+}
+
+function realOrNull(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
 }

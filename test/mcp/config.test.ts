@@ -65,7 +65,8 @@ describe('MCP configuration', () => {
         },
       },
     });
-    const { servers, warnings } = load();
+    // TOKEN looks secret: a project file gets it only when the user lets it through (bash.allowEnv).
+    const { servers, warnings } = load({ projectEnv: { TOKEN: 'secret', HOST: 'example.com' } });
     expect(warnings).toEqual([]);
     expect(servers.map((s) => s.transport)).toEqual([
       { type: 'stdio', command: '/usr/bin/server', args: ['--token=secret'], env: { API_TOKEN: 'secret', PLAIN: '$TOKEN' }, cwd: join(root, 'repo/tools') },
@@ -120,7 +121,7 @@ describe('MCP configuration', () => {
       `${file}: mcpServers.badArgs: args.1: Invalid input: expected string, received number; skipped`,
       `${file}: mcpServers.unset: headers.Authorization: \${MISSING_TOKEN} is not set; skipped`,
       `${file}: mcpServers.notUrl: url: not an http(s) URL: ftp://h; skipped`,
-      `${file}: mcpServers.bad__name: a server name takes letters, digits, - and _ (no "__"), at most 40; skipped`,
+      `${file}: mcpServers.bad__name: a server name takes letters, digits, - and _ (no "__", no "_" at the end), at most 40; skipped`,
       `${file}: mcpServers.badDirect: directTools: expected true or a list of tool names; skipped`,
       `${join(root, 'repo/.nanocode/mcp.json')}: mcpServers: Invalid input: expected record, received array`,
     ]);
