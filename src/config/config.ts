@@ -10,7 +10,7 @@ import { commandEnv, makeRedactor } from '../safety/secrets.ts';
 import { readDotenv } from './dotenv.ts';
 import { ConfigError, chooseModel, type ModelChoice, requestedModel } from './providers.ts';
 import { loadSettings, type Settings } from './settings.ts';
-import { configManifest, recordTrust, splitProjectEnv, trustState, type TrustState } from './trust.ts';
+import { type ConfigManifest, configManifest, recordTrust, splitProjectEnv, trustState, type TrustState } from './trust.ts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -113,7 +113,9 @@ export function loadConfig({ flags = {}, env = process.env, cwd }: ConfigInput):
   // Read before .env is merged: a project's .env must not move nanocode's own folder.
   const home = flags.home ?? (env.NANOCODE_HOME || join(homedir(), '.nanocode'));
   if (flags.trust) recordTrust(home, cwd, true);
-  const state = trustState(home, cwd);
+  // Hashed once: the trust state and the notice of what waits for trust both need it.
+  const manifest = configManifest(cwd);
+  const state = trustState(home, cwd, manifest);
   const trusted = state === 'trusted';
   const { merged, fromDotenv, ignored } = withDotenv(env, cwd, trusted);
   /** A variable parsed by `schema`; `fallback` when unset, `empty` when set to nothing. */
@@ -155,7 +157,7 @@ export function loadConfig({ flags = {}, env = process.env, cwd }: ConfigInput):
       editor: merged.VISUAL || merged.EDITOR || 'vi',
     },
     settings,
-    trust: trustInfo(state, cwd, ignored),
+    trust: trustInfo(state, manifest, ignored),
     commandEnv: commandEnv(merged, settings.bash?.allowEnv),
     redact: makeRedactor(merged),
   };
@@ -182,8 +184,7 @@ function withDotenv(env: Env, cwd: string, trusted: boolean): { merged: Env; fro
   return { merged, fromDotenv, ignored };
 }
 
-function trustInfo(state: TrustState, cwd: string, ignoredEnv: string[]): TrustInfo {
-  const manifest = configManifest(cwd);
+function trustInfo(state: TrustState, manifest: ConfigManifest, ignoredEnv: string[]): TrustInfo {
   const hasConfig = Object.keys(manifest).length > 0;
   if (state === 'trusted') return { state, trusted: true, hasConfig };
   // The .env lines a key from the same file made usable are not ignored; the rest of .env never needs trust.

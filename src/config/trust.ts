@@ -62,12 +62,13 @@ const TrustRecord = z.object({
 const TrustFile = z.record(z.string(), TrustRecord);
 type TrustFile = z.infer<typeof TrustFile>;
 
-export function trustState(home: string, cwd: string): TrustState {
+/** `now`: the folder's manifest, when the caller has it already. */
+export function trustState(home: string, cwd: string, now?: ConfigManifest): TrustState {
   const root = projectRoot(cwd);
   const record = readTrust(home)[root];
   if (!record) return 'unknown';
   if (!record.trusted) return 'untrusted';
-  const now = configManifest(cwd);
+  now ??= configManifest(cwd);
   for (const dir of chain(root, real(cwd))) {
     if (!sameItems(record.config[dir] ?? {}, now[dir] ?? {})) return 'changed';
   }
