@@ -6,6 +6,12 @@ import diagnostics from 'node:diagnostics_channel';
 import module from 'node:module';
 import v8 from 'node:v8';
 
+// An older Node fails deep inside the bundle on an API it lacks; say what is needed instead.
+if (Number(process.versions.node.split('.')[0]) < 22) {
+  process.stderr.write(`nanocode needs Node.js 22 or newer; this is ${process.version} (${process.execPath}).\n`);
+  process.exit(2);
+}
+
 module.enableCompileCache?.();
 
 // Each request re-sends the whole history, so every turn leaves garbage the

@@ -1,9 +1,10 @@
 // The headless command line: flags, stdin, configuration and exit codes.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../../src/args.ts';
-import { jsonLines, run, tempDir } from '../support/cli.ts';
+import { BIN, jsonLines, run, tempDir } from '../support/cli.ts';
 import { type ScriptedServer, startScriptedServer } from '../support/scripted-server.ts';
 
 let server: ScriptedServer | undefined;
@@ -214,4 +215,20 @@ describe('configuration', () => {
     expect(server.turnRequests()[0].path).toBe('/v1/messages');
     expect(server.turnRequests()[0].body.model).toBe('claude-sonnet-4-6');
   });
+});
+
+// The machine's own Node (Debian's) is older than nanocode needs: the one a user may have on PATH.
+const oldNode = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => {
+  try {
+    return Number(execFileSync(p, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' })) < 22;
+  } catch {
+    return false;
+  }
+});
+
+it.skipIf(!oldNode)('under a Node older than 22, says what it needs and exits 2', () => {
+  const r = spawnSync(oldNode!, [BIN, '--version'], { encoding: 'utf8' });
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(/^nanocode needs Node\.js 22 or newer; this is v\d+\.\d+\.\d+ \(.*node\)\.\n$/);
+  expect(r.stdout).toBe('');
 });
