@@ -256,6 +256,9 @@ export class Walker {
     const assigns = [...given, ...judged.assigns];
     const reach = judged.opaque ? this.homePath(judged.args, scope) : undefined;
     if (reach) entry.outside = `${entry.name} is given ${reach}, in the home outside the workspace, and no rule knows what it does with it`;
+    // Rules judge a command's work as work in the folder it runs in: after `cd ~`, `make` or `npm run x` works on the home.
+    const away = st.dir.cwd !== null && judged.verdict.class !== 'read-only' && judgePath(st.dir.cwd, scope).place === 'outside';
+    if (away && !reach) entry.outside = `${entry.name} runs in ${st.dir.cwd}, outside the workspace`;
     const verdicts: Verdict[] = [judged.verdict];
     if (this.shell.opaque && judged.verdict.class === 'read-only' && entry.name) verdicts.push(opaqueVerdict(entry.name, this.shell.opaque));
     this.remember(entry.name, judged.args, assigns);
@@ -298,7 +301,8 @@ export class Walker {
   /** The first argument (or --option=value) naming a place in the home outside the workspace. */
   private homePath(args: Word[], scope: PathScope): string | undefined {
     for (const arg of args) {
-      const value = arg.value?.replace(/^--?[\w-]+=/, '');
+      // --dir=/x, and a short option joined to its value: -C/x, -o/x
+      const value = arg.value?.replace(/^--?[\w-]+=/, '').replace(/^-[A-Za-z](?=[/~])/, '');
       if (!value || !/^(~|\/|\.\.)/.test(value)) continue;
       const judged = judgePath(value, scope);
       const { home } = this.scope;
