@@ -256,9 +256,6 @@ export class Walker {
     const assigns = [...given, ...judged.assigns];
     const reach = judged.opaque ? this.homePath(judged.args, scope) : undefined;
     if (reach) entry.outside = `${entry.name} is given ${reach}, in the home outside the workspace, and no rule knows what it does with it`;
-    // Rules judge a command's work as work in the folder it runs in: after `cd ~`, `make` or `npm run x` works on the home.
-    const away = st.dir.cwd !== null && judged.verdict.class !== 'read-only' && judgePath(st.dir.cwd, scope).place === 'outside';
-    if (away && !reach) entry.outside = `${entry.name} runs in ${st.dir.cwd}, outside the workspace`;
     const verdicts: Verdict[] = [judged.verdict];
     if (this.shell.opaque && judged.verdict.class === 'read-only' && entry.name) verdicts.push(opaqueVerdict(entry.name, this.shell.opaque));
     this.remember(entry.name, judged.args, assigns);
@@ -269,6 +266,9 @@ export class Walker {
     verdicts.push(...assigns.filter((a) => changesCode(a.name)).map((a) => this.codeVariable(a, runs, st)));
     const verdict = worst(verdicts);
     entry.class = verdict.class;
+    // Rules judge a command's work as work in the folder it runs in: after `cd ~`, `make` or `npm run x` works on the home.
+    const away = st.dir.cwd !== null && !reach && /^(workspace|network)$/.test(verdict.class) && judgePath(st.dir.cwd, scope).place === 'outside';
+    if (away) entry.outside = `${entry.name} runs in ${st.dir.cwd}, outside the workspace`;
     if (verdict.reason) entry.reason = verdict.reason;
     if (judged.cd !== undefined) st.dir.cwd = judged.cd === null ? null : resolveCd(judged.cd, scope);
     return verdict;
