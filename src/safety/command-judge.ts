@@ -78,6 +78,9 @@ function splitAssignment(word: Word): Assignment {
   return { name: text.slice(0, text.indexOf('=')), value: { text: value, value } };
 }
 
+/** Shell reserved words, which start or close compound commands. */
+const RESERVED = new Set(['{', '}', '(', 'do', 'done', 'then', 'else', 'elif', 'fi', 'esac', 'in', 'if', 'while', 'until', 'for', 'case', 'select', 'function', '!', '((']);
+
 /** Folders whose programs are the standard ones: /bin/rm is rm. */
 const SYSTEM_BIN = /^\/(usr\/(local\/)?)?s?bin$/;
 
@@ -99,6 +102,8 @@ export function judgeSimple(
     const unwrap = head?.value ? WRAPPERS[commandName(head.value)] : undefined;
     const innerWords = unwrap?.(rest.slice(1));
     if (!innerWords) break;
+    // `coproc NAME { …; }`: the name comes before a compound command only
+    if (commandName(head!.value!) === 'coproc' && RESERVED.has(innerWords[1]?.value ?? '')) innerWords.shift();
     if (commandName(head!.value!) === 'env') assigns.push(...rest.slice(1).filter(isAssignment).map(splitAssignment));
     rest = innerWords;
   }
@@ -115,6 +120,10 @@ export function judgeSimple(
   }
   const name = commandName(head.value);
   const entry = { name, args: shownArgs };
+  // bash never runs a reserved word as a command: the parser misread the line
+  // (tree-sitter-bash does not know `coproc { …; }` or `coproc while …`), so
+  // the commands inside it may be hidden.
+  if (RESERVED.has(name)) return { entry, verdict: dangerous(`the shell structure around ${name} could not be followed`), assigns, args };
   // A function or alias may shadow a command, or may not be defined at all any
   // more (unset, or defined in a subshell): both are judged, and the worse counts.
   const body = head.value.includes('/') ? undefined : defined(name, args);

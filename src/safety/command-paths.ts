@@ -21,7 +21,8 @@ const HARMLESS_DEVICES = /^\/dev\/(null|zero|full|stdout|stderr|stdin|tty|fd\/\d
 const GLOB = /[*?[]/;
 
 /** A path component that matches everything in its folder: `*`, `.*`, `.[!.]*`, `*.*`… */
-const EVERYTHING = /^(\.?\*+(\.\*+)?|\.\[!\.\]\*|\.\?\?\*|\.\.\?\*)$/;
+/** (only wildcards and classes, and perhaps a leading dot: `?*`, `[a-z]*`, `.[!.]*`) */
+const EVERYTHING = /^(\.?(\*|\?|\[[^\]/]*\])*\*(\.\*+)?|\.\?\?\*|\.\.\?\*)$/;
 
 /** Worst first: the order in which a judgement of several paths reports them. */
 const BADNESS: Place[] = ['device', 'unknown', 'outside', 'root', 'inside', 'harmless-device'];

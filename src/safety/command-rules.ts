@@ -14,11 +14,11 @@ import { TERMINAL_RULES } from './rules-terminals.ts';
 /** Commands that only read and print, whatever their options (those that can write have rules of their own). */
 const READ_ONLY = [
   'ls', 'dir', 'cat', 'head', 'tail', 'wc', 'grep', 'egrep', 'fgrep', 'pwd', 'echo', 'printf', 'which',
-  'whereis', 'type', 'file', 'stat', 'du', 'df', 'tree', 'uniq', 'cut', 'tr', 'jq', 'nl', 'od', 'hexdump',
+  'whereis', 'type', 'file', 'stat', 'du', 'df', 'cut', 'tr', 'jq', 'nl', 'od', 'hexdump',
   'basename', 'dirname', 'realpath', 'readlink', 'true', 'false', ':', 'test', '[', '[[', 'sleep', 'seq',
   'id', 'whoami', 'groups', 'uname', 'printenv', 'diff', 'cmp', 'comm', 'column', 'fold', 'expand',
   'unexpand', 'rev', 'tac', 'paste', 'join', 'look', 'strings', 'md5sum', 'sha1sum', 'sha256sum',
-  'sha512sum', 'b2sum', 'cksum', 'base64', 'less', 'more', 'man', 'help', 'history', 'jobs', 'ps', 'uptime',
+  'sha512sum', 'b2sum', 'cksum', 'base64', 'man', 'help', 'jobs', 'ps', 'uptime',
   'free', 'lsof', 'lscpu', 'lsblk', 'nproc', 'locale', 'tty', 'getconf', 'cal', 'factor', 'expr', 'bc',
   'numfmt', 'pgrep', 'ag', 'ack', 'cd', 'pushd', 'popd', 'dirs', 'read', 'wait', 'set', 'shopt', 'export',
   'declare', 'typeset', 'local', 'readonly', 'unset', 'hash', 'ulimit', 'env', 'nohup', 'time', 'nice',

@@ -201,7 +201,11 @@ const watch: Rule = (cmd) => {
 /** script -c runs its command string in a shell. */
 const scriptRule: Rule = (cmd) => {
   const code = optionValue(cmd.args, '-c', '--command');
-  return code ? cmd.source(code, 'script -c') : workspace('script records a shell session');
+  // its operand is the file it writes the session to (typescript by default)
+  const file = operands(cmd.args, ['-c', '--command', '-I', '--log-in', '-O', '--log-out', '-B', '--log-io', '-T', '--log-timing', '-t', '--timing', '-m', '--logging-format', '-E', '--echo'])[0];
+  const log = ['-O', '--log-out', '-I', '--log-in', '-B', '--log-io', '-T', '--log-timing'].map((o) => optionValue(cmd.args, o)).filter((w): w is Word => !!w);
+  const written = writes(cmd, [file ?? { text: 'typescript', value: 'typescript' }, ...log]);
+  return worst([code ? cmd.source(code, 'script -c') : workspace('script records a shell session'), written]);
 };
 
 export const EXEC_RULES: Record<string, Rule> = {

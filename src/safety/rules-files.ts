@@ -6,7 +6,10 @@ import {
   dangerous, deletes, hasOption, operands, optionValue, readOnly, workspace, writes,
 } from './rules-common.ts';
 
-const remove: Rule = (cmd) => deletes(cmd, operands(cmd.args), hasOption(cmd.args, '-r', '-R', '--recursive'));
+/** getopt takes any unambiguous start of a long option: `rm --rec` is `rm --recursive`. */
+const RECURSIVE = /^--r(e(c(u(r(s(i(ve?)?)?)?)?)?)?)?$/;
+
+const remove: Rule = (cmd) => deletes(cmd, operands(cmd.args), hasOption(cmd.args, '-r', '-R') || cmd.args.some((a) => RECURSIVE.test(a.value ?? '')));
 
 /** chmod/chown/chgrp: the first operand is the mode or owner (unless --reference gives it). */
 const changeOwnerOrMode: Rule = (cmd) => {
@@ -20,17 +23,46 @@ const copyTo: Rule = (cmd) => {
   const folder = optionValue(cmd.args, '-t', '--target-directory');
   const ops = operands(cmd.args, ['-S', '--suffix', '-m', '--mode', '-o', '--owner', '-g', '--group', '-t', '--target-directory']);
   const written = writes(cmd, folder ? [folder] : ops.length > 1 ? ops.slice(-1) : [{ text: '.', value: '.' }]);
-  return cmd.name === 'ln' ? worst([written, linksOut(cmd, folder || ops.length < 2 ? ops : ops.slice(0, -1))]) : written;
+  // cp -s and cp -l make links too
+  const links = cmd.name === 'ln' || hasOption(cmd.args, '-s', '-l', '--symbolic-link', '--link');
+  return links ? worst([written, linksOut(cmd, folder || ops.length < 2 ? ops : ops.slice(0, -1))]) : written;
 };
 
 /** A link to a file outside the workspace: writing to the link later writes there (a hard link even past symlink checks). */
 function linksOut(cmd: Invocation, sources: Word[]): Verdict {
   const out = sources.find((s) => !['inside', 'root', 'harmless-device'].includes(cmd.path(s).place));
-  return out ? dangerous(`ln links to a file outside the workspace, which writes through the link would change: ${out.text}`) : readOnly;
+  return out ? dangerous(`${cmd.name} links to a file outside the workspace, which writes through the link would change: ${out.text}`) : readOnly;
 }
 
 /** mv changes both ends: its sources disappear. */
-const move: Rule = (cmd) => writes(cmd, operands(cmd.args, ['-S', '--suffix', '-t', '--target-directory']), 'moves');
+const move: Rule = (cmd) => {
+  const folder = optionValue(cmd.args, '-t', '--target-directory');
+  return writes(cmd, [...operands(cmd.args, ['-S', '--suffix', '-t', '--target-directory']), ...(folder ? [folder] : [])], 'moves');
+};
+
+/** uniq writes its second operand; tree -o its output file. */
+const uniq: Rule = (cmd) => {
+  const out = operands(cmd.args, ['-f', '--skip-fields', '-s', '--skip-chars', '-w', '--check-chars'])[1];
+  return out ? writes(cmd, [out]) : readOnly;
+};
+const tree: Rule = (cmd) => {
+  const out = optionValue(cmd.args, '-o');
+  return out ? writes(cmd, [out]) : readOnly;
+};
+
+/** history -w/-a/-r/-n name a history file, which -w and -a write. */
+const history: Rule = (cmd) => {
+  if (!hasOption(cmd.args, '-w', '-a')) return readOnly;
+  return writes(cmd, [operands(cmd.args)[0] ?? { text: '~/.bash_history', value: '~/.bash_history' }]);
+};
+
+/** less logs to a file with -o/-O, and a +command or -p… may run a shell command (!cmd). */
+const less: Rule = (cmd) => {
+  const commands = cmd.args.filter((a) => /^\+/.test(a.value ?? a.text) || a.value === null);
+  if (commands.some((a) => a.value === null || a.value.includes('!') || a.value.includes('|'))) return dangerous(`${cmd.name} runs a command given at its start: ${commands[0]!.text}`);
+  const log = optionValue(cmd.args, '-o', '-O', '--log-file', '--LOG-FILE');
+  return log ? writes(cmd, [log]) : readOnly;
+};
 
 const touchEach: Rule = (cmd) => writes(cmd, operands(cmd.args, ['-d', '-r', '-t', '-m', '--mode', '-s', '--size']));
 
@@ -134,12 +166,19 @@ const dd: Rule = (cmd) => {
   return dangerous(out ? `dd writes raw blocks to ${out.text.slice(3)}` : 'dd copies raw blocks');
 };
 
+const isTar = (cmd: Invocation) => cmd.name === 'tar' || cmd.name === 'bsdtar';
+
 /** tar and unzip write where -C or -d point (and, creating, the archive itself). */
 const unpack: Rule = (cmd) => {
-  const runs = cmd.name === 'tar' ? tarCommands(cmd) : readOnly;
-  if (cmd.name === 'tar' && hasOption(cmd.args, '-t', '--list')) return runs;
+  const runs = isTar(cmd) ? tarCommands(cmd) : readOnly;
+  // tar -P and unzip -: keep absolute and ../ member names: the archive says where it writes
+  const anywhere = isTar(cmd)
+    ? hasOption(cmd.args, '-P', '--absolute-names') || /^[a-zA-Z]*P/.test(cmd.args[0]?.value ?? '')
+    : hasOption(cmd.args, '-:');
+  if (anywhere) return dangerous(`${cmd.name} writes where the archive's absolute or ../ member names say`);
+  if (isTar(cmd) && hasOption(cmd.args, '-t', '--list')) return runs;
   const folder = optionValue(cmd.args, '-C', '--directory', '-d');
-  const creating = cmd.name === 'tar' && (hasOption(cmd.args, '-c', '--create') || /^[a-z]*c/.test(cmd.args[0]?.value ?? ''));
+  const creating = isTar(cmd) && (hasOption(cmd.args, '-c', '--create') || /^[a-z]*c/.test(cmd.args[0]?.value ?? ''));
   // the archive follows -f, alone or closing a group: -czf out.tgz, czf out.tgz
   const f = cmd.args.findIndex((a) => /^(-?[a-zA-Z]*f|--file)$/.test(a.value ?? ''));
   const archive = creating ? (optionValue(cmd.args, '--file') ?? cmd.args[f + 1]) : undefined;
@@ -160,7 +199,23 @@ function pathRules(names: string[], rule: Rule): Record<string, Rule> {
   return Object.fromEntries(names.map((name) => [name, rule]));
 }
 
+/** cpio -i keeps absolute member names unless told not to; -p copies to its folder operand. */
+const cpio: Rule = (cmd) => {
+  if (hasOption(cmd.args, '-i', '--extract') && !hasOption(cmd.args, '--no-absolute-filenames')) {
+    return dangerous("cpio -i writes where the archive's absolute or ../ member names say");
+  }
+  if (hasOption(cmd.args, '-p', '--pass-through')) return writes(cmd, operands(cmd.args).slice(-1));
+  return workspace('cpio writes an archive');
+};
+
 export const FILE_RULES: Record<string, Rule> = {
+  uniq,
+  tree,
+  history,
+  less,
+  more: less,
+  cpio,
+  bsdtar: unpack,
   ...pathRules(['rm', 'unlink', 'shred', 'srm', 'trash', 'trash-put'], remove),
   rmdir: (cmd) => deletes(cmd, operands(cmd.args), hasOption(cmd.args, '-p', '--parents')),
   ...pathRules(['chmod', 'chown', 'chgrp'], changeOwnerOrMode),

@@ -266,6 +266,9 @@ export class Walker {
     verdicts.push(...assigns.filter((a) => changesCode(a.name)).map((a) => this.codeVariable(a, runs, st)));
     const verdict = worst(verdicts);
     entry.class = verdict.class;
+    // Rules judge a command's work as work in the folder it runs in: after `cd ~`, `make` or `npm run x` works on the home.
+    const away = st.dir.cwd !== null && !reach && /^(workspace|network)$/.test(verdict.class) && judgePath(st.dir.cwd, scope).place === 'outside';
+    if (away) entry.outside = `${entry.name} runs in ${st.dir.cwd}, outside the workspace`;
     if (verdict.reason) entry.reason = verdict.reason;
     if (judged.cd !== undefined) st.dir.cwd = judged.cd === null ? null : resolveCd(judged.cd, scope);
     return verdict;
@@ -298,7 +301,8 @@ export class Walker {
   /** The first argument (or --option=value) naming a place in the home outside the workspace. */
   private homePath(args: Word[], scope: PathScope): string | undefined {
     for (const arg of args) {
-      const value = arg.value?.replace(/^--?[\w-]+=/, '');
+      // --dir=/x, and a short option joined to its value: -C/x, -o/x
+      const value = arg.value?.replace(/^--?[\w-]+=/, '').replace(/^-[A-Za-z](?=[/~])/, '');
       if (!value || !/^(~|\/|\.\.)/.test(value)) continue;
       const judged = judgePath(value, scope);
       const { home } = this.scope;

@@ -76,7 +76,8 @@ describe('the persistent shell between calls', () => {
     s.untouched();
     expect(lastResult(server, 1)).toMatch(/\[exit code 0\]/); // defining it was fine
     expect(lastResult(server, 3)).toMatch(/^Permission denied: .*the function ls runs: rm -rf deletes outside the workspace/);
-    expect(lastResult(server, 6)).toMatch(/^Permission denied: .*the alias ll runs: rm -rf deletes outside the workspace/);
+    // run in the home, the call is refused as reaching outside before its alias is looked at
+    expect(lastResult(server, 6)).toMatch(/^Permission denied: .*(the alias ll runs: rm -rf deletes outside the workspace|ll runs in .*, outside the workspace)/);
   });
 });
 
