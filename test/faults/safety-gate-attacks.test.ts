@@ -64,20 +64,21 @@ describe('the persistent shell between calls', () => {
     const s = scene();
     const server = await model(
       { toolCalls: [bash('ls() { rm -rf important; }')] },
-      { toolCalls: [bash('cd ~')] },
-      { toolCalls: [bash('ls')] },
       { toolCalls: [bash("alias ll='rm -rf'")] },
       { toolCalls: [bash('shopt -s expand_aliases')] },
+      { toolCalls: [bash('cd ~')] },
+      { toolCalls: [bash('ls')] },
       { toolCalls: [bash('ll important')] },
       { text: 'done' },
     );
     const r = await headless(s, server);
     expect(r.code).toBe(0);
     s.untouched();
-    expect(lastResult(server, 1)).toMatch(/\[exit code 0\]/); // defining it was fine
-    expect(lastResult(server, 3)).toMatch(/^Permission denied: .*the function ls runs: rm -rf deletes outside the workspace/);
-    // run in the home, the call is refused as reaching outside before its alias is looked at
-    expect(lastResult(server, 6)).toMatch(/^Permission denied: .*(the alias ll runs: rm -rf deletes outside the workspace|ll runs in .*, outside the workspace)/);
+    // Defining them in the workspace is fine (in the home, an alias running rm -rf would itself ask).
+    expect(lastResult(server, 1)).toMatch(/\[exit code 0\]/);
+    expect(lastResult(server, 2)).toMatch(/\[exit code 0\]/);
+    expect(lastResult(server, 5)).toMatch(/^Permission denied: .*the function ls runs: rm -rf deletes outside the workspace/);
+    expect(lastResult(server, 6)).toMatch(/^Permission denied: .*the alias ll runs: rm -rf deletes outside the workspace/);
   });
 });
 
