@@ -7,6 +7,7 @@ import {
   type Assignment, type Invocation, type ShellMemory, type SimpleCommand, type Stdin, type Verdict, type Word, worst,
 } from './command-types.ts';
 import { aliasDefinitions, judgeDefined, opaqueChange, opaqueVerdict } from './shell-memory.ts';
+import { FILE_RULES } from './rules-files.ts';
 import type { ParseShell, SyntaxNode } from './shell-parser.ts';
 import { expandBraces, wordOf } from './shell-words.ts';
 
@@ -254,8 +255,10 @@ export class Walker {
     const judged = judgeSimple(words, invocation, (name, args) => this.defined(name, args, st));
     Object.assign(entry, judged.entry, { cwd: st.dir.cwd });
     const assigns = [...given, ...judged.assigns];
-    const reach = judged.opaque ? this.homePath(judged.args, scope) : undefined;
-    if (reach) entry.outside = `${entry.name} is given ${reach}, in the home outside the workspace, and no rule knows what it does with it`;
+    // A home path given to a program no rule knows, or whose rule judged no paths (`npm --prefix ~`; the file rules do judge theirs).
+    const unjudgedPaths = judged.opaque || (/^(workspace|network)$/.test(judged.verdict.class) && !Object.hasOwn(FILE_RULES, entry.name));
+    const reach = unjudgedPaths ? this.homePath(judged.args, scope) : undefined;
+    if (reach) entry.outside = `${entry.name} is given ${reach}, in the home outside the workspace${judged.opaque ? ', and no rule knows what it does with it' : ''}`;
     const verdicts: Verdict[] = [judged.verdict];
     if (this.shell.opaque && judged.verdict.class === 'read-only' && entry.name) verdicts.push(opaqueVerdict(entry.name, this.shell.opaque));
     this.remember(entry.name, judged.args, assigns);
@@ -267,8 +270,7 @@ export class Walker {
     const verdict = worst(verdicts);
     entry.class = verdict.class;
     // Rules judge a command's work as work in the folder it runs in: after `cd ~`, `make` or `npm run x` works on the home.
-    const away = st.dir.cwd !== null && !reach && /^(workspace|network)$/.test(verdict.class) && judgePath(st.dir.cwd, scope).place === 'outside';
-    if (away) entry.outside = `${entry.name} runs in ${st.dir.cwd}, outside the workspace`;
+    if (st.dir.cwd !== null && !reach && /^(workspace|network)$/.test(verdict.class) && judgePath(st.dir.cwd, scope).place === 'outside') entry.outside = `${entry.name} runs in ${st.dir.cwd}, outside the workspace`;
     if (verdict.reason) entry.reason = verdict.reason;
     if (judged.cd !== undefined) st.dir.cwd = judged.cd === null ? null : resolveCd(judged.cd, scope);
     return verdict;

@@ -64,13 +64,23 @@ describe('second attack round on the command analysis', () => {
     ['cd .. && ./configure', './configure'],
     ['make -C/home/u', 'make'],
     ['make --directory=/home/u', 'make'],
+    // tools with rules of their own, sent to a folder in the home by an option or operand
+    ['npm --prefix ~ install', 'npm'],
+    ['npm -C ~/proj run build', 'npm'],
+    ['pnpm --dir ~ install', 'pnpm'],
+    ['yarn --cwd ~ build', 'yarn'],
+    ['cargo build --manifest-path ~/x/Cargo.toml', 'cargo'],
+    ['git worktree add ~/x', 'git'],
+    ['git init ~/x', 'git'],
+    ['git archive -o ~/x.tar HEAD', 'git'],
+    ['git format-patch -o ~ HEAD~1', 'git'],
   ])('%s marks %s as reaching outside the workspace', async (command, name) => {
     const analysis = await analyzeCommand(command, ctx);
     const cmd = analysis.commands.find((c) => c.name === name || c.name.endsWith(name));
     expect(cmd?.outside).toBeTruthy();
   });
 
-  it.each(['make', 'cd src && make', 'cd ~ && ls', 'make -C src'])('%s stays in the workspace', async (command) => {
+  it.each(['make', 'cd src && make', 'cd ~ && ls', 'make -C src', 'npm install', 'git worktree add ../wt', 'cat ~/notes.txt'])('%s stays in the workspace', async (command) => {
     const analysis = await analyzeCommand(command, ctx);
     expect(analysis.commands.every((c) => !c.outside)).toBe(true);
   });
