@@ -127,6 +127,9 @@ export class Permissions {
       if (answer.kind === 'no') {
         return { action: 'deny', reason: `the user said no${answer.message?.trim() ? `, and says: ${answer.message.trim()}` : '.'}` };
       }
+      // The mode may have changed while the question waited (/mode, set_permission_mode): a yes does not outrank plan.
+      const refused = this.mode !== mode && judged.find((x) => judge(this.mode, x.item.facts, x.rule).decision === 'deny');
+      if (refused) return { action: 'deny', reason: this.refusal(refused.item, refused.rule) };
       if (answer.kind !== 'once') this.remember(rules, answer.kind === 'always');
       reason = answer.kind === 'once' ? 'allowed by the user, once' : `allowed by the user (${rules.join(', ')})`;
     } else {

@@ -100,3 +100,24 @@ it('set_permission_mode switches the mode (get_state shows it); plan refuses a w
   expect(toolResults(server)[0]).toMatch(/^Permission denied: .*plan mode/);
   expect(existsSync(join(cwd, 'notes.txt'))).toBe(false);
 });
+
+it('a switch to plan while a question waits refuses the call, even if the answer is yes; the next question gets a new id', async () => {
+  const cwd = tempDir();
+  server = await startScriptedServer([{ toolCalls: [dangerous('first')] }, { toolCalls: [dangerous('second')] }, { text: 'ok' }]);
+  const p = (rpc = startRpc(env(server), { cwd }));
+  p.send({ id: 1, type: 'ask_permissions' }, { id: 2, type: 'prompt', text: 'go' });
+  await p.waitFor((l) => l.type === 'permission_request', 'the first question');
+  p.send({ id: 3, type: 'set_permission_mode', mode: 'plan' });
+  await p.reply(3);
+  p.send({ id: 4, type: 'permission_answer', request: 'p1', answer: 'session' });
+  // plan refuses the second call without asking.
+  await p.waitFor((l) => l.type === 'done', 'the answer');
+  expect(toolResults(server)).toEqual([expect.stringMatching(/^Permission denied: .*plan mode/), expect.stringMatching(/^Permission denied: .*plan mode/)]);
+  expect(existsSync(join(cwd, 'first'))).toBe(false);
+
+  // Back in default mode, a yes from before the switch allowed nothing: the same call asks again, as p2.
+  const from = p.lines.length;
+  server.push({ toolCalls: [dangerous('third')] }, { text: 'ok' });
+  p.send({ id: 5, type: 'set_permission_mode', mode: 'default' }, { id: 6, type: 'prompt', text: 'again' });
+  expect(await p.waitFor((l) => l.type === 'permission_request', 'the next question', from)).toMatchObject({ request: 'p2', subject: 'touch third; sudo -n true' });
+});
