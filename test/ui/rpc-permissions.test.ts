@@ -49,7 +49,8 @@ it('with ask_permissions, the client is asked: once runs it, no tells the model 
   p.send({ id: 2, type: 'prompt', text: 'go' });
 
   const first = await p.waitFor((l) => l.type === 'permission_request', 'the first question');
-  expect(first).toMatchObject({ request: 'p1', tool: 'bash', subject: 'touch first; sudo -n true', rules: ['Bash(sudo -n true)'], network: true });
+  // `id` ties it to the tool call (the assistant message's, then the tool_call and permission events').
+  expect(first).toMatchObject({ request: 'p1', id: 'call_1', tool: 'bash', subject: 'touch first; sudo -n true', rules: ['Bash(sudo -n true)'], network: true });
   expect(first.reasons.join('\n')).toContain('is dangerous');
   // Nothing runs while the question waits.
   expect(existsSync(join(cwd, 'first'))).toBe(false);
@@ -69,6 +70,9 @@ it('with ask_permissions, the client is asked: once runs it, no tells the model 
   expect(toolResults(server)[1]).toBe('Permission denied: the user said no, and says: use the deploy script instead');
   p.send({ id: 6, type: 'permission_answer', request: 'p1', answer: 'once' });
   expect(await p.reply(6)).toMatchObject({ success: false, error: 'no question "p1" is waiting' });
+  // The client can show what its answers allow.
+  p.send({ id: 7, type: 'get_state' });
+  expect((await p.reply(7)).data.permissionRules).toEqual([{ kind: 'allow', text: 'Bash(sudo -n true)', origin: 'this session' }]);
 });
 
 it('abort while a question waits cancels the step; the call never runs and the next prompt works', async () => {
