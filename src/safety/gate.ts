@@ -130,8 +130,9 @@ export class Permissions {
       // The mode may have changed while the question waited (/mode, set_permission_mode): a yes does not outrank plan.
       const refused = this.mode !== mode && judged.find((x) => judge(this.mode, x.item.facts, x.rule).decision === 'deny');
       if (refused) return { action: 'deny', reason: this.refusal(refused.item, refused.rule) };
+      // A call no rule can name (a library's own tool) is allowed once, whatever the answer.
       if (answer.kind !== 'once') this.remember(rules, answer.kind === 'always');
-      reason = answer.kind === 'once' ? 'allowed by the user, once' : `allowed by the user (${rules.join(', ')})`;
+      reason = answer.kind === 'once' || !rules.length ? 'allowed by the user, once' : `allowed by the user (${rules.join(', ')})`;
     } else {
       // Reported only when the mode's default would have asked: a rule or the mode let it through.
       const unusual = judged.find((x) => judge('default', x.item.facts).decision !== 'allow');

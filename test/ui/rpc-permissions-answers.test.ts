@@ -1,0 +1,31 @@
+// What an answer to the gate's question does, at module level: a call no rule
+// can name (a library's own tool with the 'other' permission) has nothing
+// "don't ask again" could remember, so a yes of any kind allows it once.
+import { expect, it } from 'vitest';
+import type { Tool } from '../../src/protocol/tool.ts';
+import { makeGate, type Question } from '../../src/safety/gate.ts';
+import { tempDir } from '../support/cli.ts';
+
+const deploy = { name: 'deploy', description: 'deploys', permission: 'other', parameters: {}, run: async () => ({ content: '' }) } as unknown as Tool;
+
+it('"session" for a call no rule can name reports it allowed once, and the next call asks again', async () => {
+  const questions: Question[] = [];
+  const saved: string[] = [];
+  const home = tempDir('gate-home-');
+  const permissions = makeGate({
+    mode: 'default',
+    rules: [],
+    cwd: tempDir('gate-ws-'),
+    home,
+    nanocodeHome: `${home}/.nanocode`,
+    sandboxed: async () => true,
+    ask: async (q) => (questions.push(q), { kind: 'always' }),
+    saveRule: (r) => saved.push(r),
+  });
+  const check = () => permissions.gate({ id: 'c1', name: 'deploy', args: {}, tool: deploy }, { cwd: '/', signal: new AbortController().signal });
+  expect(await check()).toEqual({ action: 'allow', reason: 'allowed by the user, once' });
+  expect(await check()).toEqual({ action: 'allow', reason: 'allowed by the user, once' });
+  expect(questions.map((q) => q.rules)).toEqual([[], []]);
+  expect(saved).toEqual([]);
+  expect(permissions.rules()).toEqual([]);
+});
