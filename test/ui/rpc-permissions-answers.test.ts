@@ -8,7 +8,7 @@ import { tempDir } from '../support/cli.ts';
 
 const deploy = { name: 'deploy', description: 'deploys', permission: 'other', parameters: {}, run: async () => ({ content: '' }) } as unknown as Tool;
 
-it('"session" for a call no rule can name reports it allowed once, and the next call asks again', async () => {
+it('"always" for a call no rule can name saves nothing, reports it allowed once, and the next call asks again', async () => {
   const questions: Question[] = [];
   const saved: string[] = [];
   const home = tempDir('gate-home-');
