@@ -50,8 +50,8 @@ export interface GateOptions {
   shellCwd?: () => string | undefined;
   /** Told of a command that may use the network, just before it runs. */
   grantNetwork?: (command: string) => void;
-  /** Asks a person; without it every question is answered no, with the reason. */
-  ask?: (q: Question) => Promise<Answer>;
+  /** Asks a person (`toolCallId`: the call asked about); without it every question is answered no, with the reason. */
+  ask?: (q: Question, toolCallId: string) => Promise<Answer>;
   /** Saves an allow rule in the project's settings ("yes, always for this project"). */
   saveRule?: (rule: string) => void;
 }
@@ -63,7 +63,7 @@ const NEEDS_NETWORK = new Set(['network', 'dangerous']);
 export class Permissions {
   mode: PermissionMode;
   readonly bypassAllowed: boolean;
-  ask?: (q: Question) => Promise<Answer>;
+  ask?: (q: Question, toolCallId: string) => Promise<Answer>;
   /** Rules answered "don't ask again" (or "always") in this session. */
   private readonly session: RuleSet = { allow: [], ask: [], deny: [] };
   /** What allowed commands left in the persistent shell (functions, aliases, a changed PATH). */
@@ -123,12 +123,16 @@ export class Permissions {
       let onAbort!: () => void;
       const cancelled = new Promise<Answer>((resolve) => (onAbort = () => resolve({ kind: 'no', message: 'The step was cancelled.' })));
       signal.addEventListener('abort', onAbort, { once: true });
-      const answer = await Promise.race([this.ask(question), cancelled]).finally(() => signal.removeEventListener('abort', onAbort));
+      const answer = await Promise.race([this.ask(question, call.id), cancelled]).finally(() => signal.removeEventListener('abort', onAbort));
       if (answer.kind === 'no') {
         return { action: 'deny', reason: `the user said no${answer.message?.trim() ? `, and says: ${answer.message.trim()}` : '.'}` };
       }
+      // The mode may have changed while the question waited (/mode, set_permission_mode): a yes does not outrank plan.
+      const refused = this.mode !== mode && judged.find((x) => judge(this.mode, x.item.facts, x.rule).decision === 'deny');
+      if (refused) return { action: 'deny', reason: this.refusal(refused.item, refused.rule) };
+      // A call no rule can name (a library's own tool) is allowed once, whatever the answer.
       if (answer.kind !== 'once') this.remember(rules, answer.kind === 'always');
-      reason = answer.kind === 'once' ? 'allowed by the user, once' : `allowed by the user (${rules.join(', ')})`;
+      reason = answer.kind === 'once' || !rules.length ? 'allowed by the user, once' : `allowed by the user (${rules.join(', ')})`;
     } else {
       // Reported only when the mode's default would have asked: a rule or the mode let it through.
       const unusual = judged.find((x) => judge('default', x.item.facts).decision !== 'allow');

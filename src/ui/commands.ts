@@ -12,8 +12,9 @@ import type { Permissions } from '../safety/gate.ts';
 import { isPermissionMode, MODE_SUMMARY, PERMISSION_MODES } from '../safety/modes.ts';
 import { closest } from '../tools/similar.ts';
 import { processSpills } from '../tools/spills.ts';
-import { type Style, wrapWords } from './ansi.ts';
+import { type Style, visibleWidth, wrapWords } from './ansi.ts';
 import { EXT_COMMANDS } from './ext-commands.ts';
+import { oneLine } from './visible.ts';
 
 export interface CommandContext {
   agent: Agent;
@@ -282,11 +283,13 @@ export const COMMANDS: Command[] = [
     run: (ctx) => {
       const p = ctx.permissions;
       if (!p) return ctx.print(['Permissions are not checked in this session.', '']);
-      const rules = p.rules();
-      const width = Math.max(0, ...rules.map((r) => r.text.length));
+      // A rule or a path may hold control characters (a session rule comes from the model's command).
+      const rules = p.rules().map((r) => ({ ...r, text: oneLine(r.text), origin: oneLine(r.origin) }));
+      // Aligned, but a long rule must not pad every other line past a narrow terminal.
+      const width = Math.min(Math.max(0, ...rules.map((r) => visibleWidth(r.text))), Math.floor(ctx.width / 2));
       ctx.print([
         `Mode: ${ctx.style.bold(p.mode)} (${MODE_SUMMARY[p.mode]})`,
-        ...(rules.length ? rules.map((r) => `  ${r.kind.padEnd(5)} ${r.text.padEnd(width)}  ${ctx.style.gray(r.origin)}`) : ['  No rules: the mode decides.']),
+        ...(rules.length ? rules.map((r) => `  ${r.kind.padEnd(5)} ${r.text}${' '.repeat(Math.max(0, width - visibleWidth(r.text)))}  ${ctx.style.gray(r.origin)}`) : ['  No rules: the mode decides.']),
         '',
       ]);
     },

@@ -162,7 +162,8 @@ export class PermissionQuestion {
   }
 
   private label(i: number, text: string): string {
-    if (i === 1 || i === 2) return `${text} (${this.q.rules.map(visible).join(', ') || 'this call'})`;
+    // With no rule to remember (a tool no rule can name), these allow it once.
+    if (i === 1 || i === 2) return `${text} (${this.q.rules.map(visible).join(', ') || 'no rule can name this call: once only'})`;
     return text;
   }
 
@@ -213,7 +214,7 @@ export class PermissionQuestion {
     this.answered = true;
     const rules = this.q.rules.map(visible).join(', ');
     said ??=
-      answer.kind === 'no' ? `no${answer.message ? `: ${answer.message}` : ''}` : answer.kind === 'once' ? 'yes, once' : answer.kind === 'session' ? `yes, this session: ${rules}` : `yes, always: ${rules} saved to .nanocode/settings.json`;
+      answer.kind === 'no' ? `no${answer.message ? `: ${answer.message}` : ''}` : answer.kind === 'once' || !rules ? 'yes, once' : answer.kind === 'session' ? `yes, this session: ${rules}` : `yes, always: ${rules} saved to .nanocode/settings.json`;
     const [first, ...more] = visible(this.q.subject).split('\n');
     this.done(answer, `? ${this.q.tool}: ${first}${more.length ? ` (+${more.length} lines)` : ''} → ${said}`);
   }

@@ -40,8 +40,8 @@ const COMMAND_TYPES = CommandSchema.options.map((o) => o.shape.type.value);
 /** What a reply names: the command's id and type, as far as the line had them. */
 type Asked = { id?: string | number; type?: string };
 
-/** A question of the gate, sent to a client that answers them; `request` ties the answer to it. */
-export type PermissionRequest = { type: 'permission_request'; request: string } & Question;
+/** A question of the gate, sent to a client that answers them; `request` ties the answer to it, `id` is the tool call's (as in `tool_call`). */
+export type PermissionRequest = { type: 'permission_request'; request: string; id: string } & Question;
 
 export interface RpcOptions {
   agent: Agent;
@@ -114,7 +114,7 @@ export async function runRpc(o: RpcOptions): Promise<number> {
         await agent.setModel(c.model);
         return ok(c, { model: agent.state().model });
       case 'get_state':
-        return ok(c, { ...agent.state(), ...(permissions && { permissionMode: permissions.mode }) });
+        return ok(c, { ...agent.state(), ...(permissions && { permissionMode: permissions.mode, permissionRules: permissions.rules() }) });
       case 'set_permission_mode': {
         if (!permissions) return fail(c, 'permissions are not checked in this session');
         if (!isPermissionMode(c.mode)) return fail(c, `no mode ${JSON.stringify(c.mode)}; the modes are ${PERMISSION_MODES.join(', ')}`);
@@ -124,11 +124,11 @@ export async function runRpc(o: RpcOptions): Promise<number> {
       }
       case 'ask_permissions':
         if (!permissions) return fail(c, 'permissions are not checked in this session');
-        permissions.ask = (q) =>
+        permissions.ask = (q, id) =>
           new Promise((resolve) => {
             const request = `p${++asked}`;
             waiting.set(request, resolve);
-            write({ type: 'permission_request', request, ...q } satisfies PermissionRequest);
+            write({ type: 'permission_request', request, id, ...q } satisfies PermissionRequest);
           });
         return ok(c);
       case 'permission_answer': {

@@ -49,7 +49,8 @@ it('with ask_permissions, the client is asked: once runs it, no tells the model 
   p.send({ id: 2, type: 'prompt', text: 'go' });
 
   const first = await p.waitFor((l) => l.type === 'permission_request', 'the first question');
-  expect(first).toMatchObject({ request: 'p1', tool: 'bash', subject: 'touch first; sudo -n true', rules: ['Bash(sudo -n true)'], network: true });
+  // `id` ties it to the tool call (the assistant message's, then the tool_call and permission events').
+  expect(first).toMatchObject({ request: 'p1', id: 'call_1', tool: 'bash', subject: 'touch first; sudo -n true', rules: ['Bash(sudo -n true)'], network: true });
   expect(first.reasons.join('\n')).toContain('is dangerous');
   // Nothing runs while the question waits.
   expect(existsSync(join(cwd, 'first'))).toBe(false);
@@ -69,6 +70,9 @@ it('with ask_permissions, the client is asked: once runs it, no tells the model 
   expect(toolResults(server)[1]).toBe('Permission denied: the user said no, and says: use the deploy script instead');
   p.send({ id: 6, type: 'permission_answer', request: 'p1', answer: 'once' });
   expect(await p.reply(6)).toMatchObject({ success: false, error: 'no question "p1" is waiting' });
+  // The client can show what its answers allow.
+  p.send({ id: 7, type: 'get_state' });
+  expect((await p.reply(7)).data.permissionRules).toEqual([{ kind: 'allow', text: 'Bash(sudo -n true)', origin: 'this session' }]);
 });
 
 it('abort while a question waits cancels the step; the call never runs and the next prompt works', async () => {
@@ -99,4 +103,25 @@ it('set_permission_mode switches the mode (get_state shows it); plan refuses a w
   await p.waitFor((l) => l.type === 'done', 'the answer');
   expect(toolResults(server)[0]).toMatch(/^Permission denied: .*plan mode/);
   expect(existsSync(join(cwd, 'notes.txt'))).toBe(false);
+});
+
+it('a switch to plan while a question waits refuses the call, even if the answer is yes; the next question gets a new id', async () => {
+  const cwd = tempDir();
+  server = await startScriptedServer([{ toolCalls: [dangerous('first')] }, { toolCalls: [dangerous('second')] }, { text: 'ok' }]);
+  const p = (rpc = startRpc(env(server), { cwd }));
+  p.send({ id: 1, type: 'ask_permissions' }, { id: 2, type: 'prompt', text: 'go' });
+  await p.waitFor((l) => l.type === 'permission_request', 'the first question');
+  p.send({ id: 3, type: 'set_permission_mode', mode: 'plan' });
+  await p.reply(3);
+  p.send({ id: 4, type: 'permission_answer', request: 'p1', answer: 'session' });
+  // plan refuses the second call without asking.
+  await p.waitFor((l) => l.type === 'done', 'the answer');
+  expect(toolResults(server)).toEqual([expect.stringMatching(/^Permission denied: .*plan mode/), expect.stringMatching(/^Permission denied: .*plan mode/)]);
+  expect(existsSync(join(cwd, 'first'))).toBe(false);
+
+  // Back in default mode, a yes from before the switch allowed nothing: the same call asks again, as p2.
+  const from = p.lines.length;
+  server.push({ toolCalls: [dangerous('third')] }, { text: 'ok' });
+  p.send({ id: 5, type: 'set_permission_mode', mode: 'default' }, { id: 6, type: 'prompt', text: 'again' });
+  expect(await p.waitFor((l) => l.type === 'permission_request', 'the next question', from)).toMatchObject({ request: 'p2', subject: 'touch third; sudo -n true' });
 });
