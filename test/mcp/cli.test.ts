@@ -223,3 +223,19 @@ it("an untrusted project's .mcp.json server does not start, nor get offered; tru
   expect(model.turnRequests()[1].body.tools.map((t: any) => t.function.name)).toContain('mcp__project__echo');
   await expectGone(name);
 });
+
+it('through the binary, an image a server tool returns reaches an Anthropic request as an image', async () => {
+  const name = uniqueName('everything');
+  model = await startScriptedServer([{ toolCalls: [{ name: 'mcp_call', args: { server: 'everything', tool: 'get-tiny-image', arguments: {} } }] }, { text: 'a logo' }]);
+  const h = home({ everything: everything(name) });
+  const result = await run(['--no-session', '--allow', 'mcp__everything__get-tiny-image', '-m', 'anthropic/claude-sonnet-4-5', 'show me the logo'], {
+    env: { ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: model.anthropicBaseURL, NANOCODE_HOME: h },
+  });
+  expect(result.code, result.stderr).toBe(0);
+  expect(result.stdout).toContain('a logo');
+  const second = model.turnRequests()[1].body;
+  const toolResult = second.messages.at(-1).content.find((p: any) => p.type === 'tool_result');
+  expect(toolResult.content.map((p: any) => p.type)).toContain('image');
+  expect(toolResult.content.find((p: any) => p.type === 'image').source).toMatchObject({ type: 'base64', media_type: 'image/png' });
+  await expectServerGone(name);
+});
